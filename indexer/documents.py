@@ -1,0 +1,210 @@
+"""The corpus: which documents exist (manifest + folder scan) and how each file becomes text.
+
+A corpus folder holds documents of these formats: ``.pdf``, ``.txt``, ``.md``, ``.docx``, a proofread
+edition ``.jsonl`` (``{line_no, kind, clean}`` per line) and CSL-JSON bibliographies named in the
+manifest. ``manifest.json`` (optional) names documents and their metadata; every other supported file
+in the folder is a document too, with ``doc_id`` = its file name without extension.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from indexer import errors
+from indexer.normalize import normalize_text
+from indexer.structure import DocumentStructure, Paragraph, Section, structure_plain, structure_proofread
+
+SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".docx")
+MANIFEST = "manifest.json"
+# Files that describe the corpus rather than belong to it (a manifest may add more under "ignore").
+DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
+# Bumped whenever loading/structuring/chunking changes, so that `build` re-indexes everything.
+PIPELINE_VERSION = "1"
+_SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
+
+
+@dataclass
+class DocumentSpec:
+    """A document to index: where it is and what the manifest says about it."""
+
+    doc_id: str
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+    extra_paths: list[Path] = field(default_factory=list)
+
+    def content_hash(self) -> str:
+        """Hash of the source bytes, the manifest entry and the pipeline version."""
+        h = hashlib.sha256(PIPELINE_VERSION.encode())
+        for path in [self.path, *self.extra_paths]:
+            h.update(path.read_bytes())
+        h.update(json.dumps(self.meta, sort_keys=True, ensure_ascii=False).encode())
+        return h.hexdigest()
+
+
+@dataclass
+class LoadedDocument:
+    """A document's clean structure, ready for chunking."""
+
+    spec: DocumentSpec
+    structure: DocumentStructure
+    kind: str  # proofread | text | markdown | pdf | docx | csl-json
+
+    @property
+    def doc_id(self) -> str:
+        return self.spec.doc_id
+
+    @property
+    def title(self) -> str:
+        meta = self.spec.meta
+        return meta.get("title_fa") or meta.get("title_en") or meta.get("title") or self.doc_id
+
+
+def check_doc_id(doc_id: str, path: Path | str = "") -> str:
+    """Reject ids that could escape the store or confuse filters (path separators, control chars)."""
+    if not _SAFE_ID.match(doc_id or ""):
+        raise errors.UnsafePathError(str(path or doc_id), f"document id {doc_id!r} is not a safe name")
+    return doc_id
+
+
+def discover(corpus_dir: Path) -> list[DocumentSpec]:
+    """Documents of a corpus folder: manifest entries first, then other supported files."""
+    corpus_dir = Path(corpus_dir)
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
+    specs: list[DocumentSpec] = []
+    claimed: set[Path] = set()
+    ignore = set(DEFAULT_IGNORE)
+    manifest = corpus_dir / MANIFEST
+    if manifest.is_file():
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        ignore.update(data.get("ignore", []))
+        for entry in data.get("documents", []):
+            path = (corpus_dir / entry["source"]).resolve()
+            extra = [(corpus_dir / entry["raw_source"]).resolve()] if entry.get("raw_source") else []
+            doc_id = check_doc_id(entry.get("doc_id") or path.stem, path)
+            meta = {k: v for k, v in entry.items() if k not in ("doc_id",)}
+            specs.append(DocumentSpec(doc_id, path, meta, extra))
+            claimed.update([path, *extra])
+    for path in sorted(corpus_dir.rglob("*")):
+        if path.name in ignore or any(part.startswith(".") for part in path.relative_to(corpus_dir).parts):
+            continue
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.resolve() not in claimed:
+            specs.append(DocumentSpec(check_doc_id(path.stem, path), path.resolve(), {}))
+    seen: dict[str, Path] = {}
+    for spec in specs:
+        if spec.doc_id in seen:
+            raise errors.DuplicateDocumentError(
+                str(spec.path), f"document id {spec.doc_id!r} is also used by {seen[spec.doc_id]}")
+        seen[spec.doc_id] = spec.path
+    return specs
+
+
+def load(spec: DocumentSpec, max_file_mb: float = 50.0) -> LoadedDocument:
+    """Read a document into clean structure, raising a specific :class:`DocumentError`."""
+    path = spec.path
+    if not path.is_file():
+        raise errors.DocumentError(str(path), "file not found")
+    size_mb = path.stat().st_size / 1e6
+    if size_mb > max_file_mb:
+        raise errors.FileTooLargeError(str(path), f"{size_mb:.1f} MB > {max_file_mb:g} MB")
+    suffix = path.suffix.lower()
+    title = spec.meta.get("title_fa") or spec.meta.get("title_en") or spec.meta.get("title")
+    if spec.meta.get("edition") == "proofread" or suffix == ".jsonl":
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        structure, kind = structure_proofread(rows), "proofread"
+    elif spec.meta.get("edition") == "csl-json":
+        structure, kind = structure_csl(json.loads(path.read_text(encoding="utf-8"))), "csl-json"
+    elif suffix in (".txt", ".md", ".markdown"):
+        text = read_text_file(path)
+        structure = structure_plain(_repair_if_garbled(text), title=None)
+        kind = "markdown" if suffix != ".txt" else "text"
+    elif suffix == ".pdf":
+        from indexer.pdf import extract_pdf
+
+        pages = extract_pdf(path)
+        structure, kind = structure_plain("\f".join(pages)), "pdf"
+    elif suffix == ".docx":
+        structure, kind = structure_plain(read_docx(path)), "docx"
+    else:
+        raise errors.UnsupportedFormatError(str(path), f"suffix {suffix or '(none)'}")
+    for paragraph in structure.paragraphs:
+        paragraph.text = normalize_text(paragraph.text)
+    structure.paragraphs = [p for p in structure.paragraphs if p.text]
+    if not structure.paragraphs:
+        raise errors.EmptyDocumentError(str(path))
+    return LoadedDocument(spec, structure, kind)
+
+
+def read_text_file(path: Path) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else a legacy Persian code page."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise errors.EmptyDocumentError(str(path))
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise errors.BinaryFileError(str(path), "NUL bytes in the first 4 KB")
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+                continue
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # Windows-1256 is the common legacy code page of Persian Word/Notepad files.
+    for encoding in ("cp1256", "iso8859_6"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if re.search(r"[\u0600-\u06FF]", text):
+            return text
+    raise errors.EncodingError(str(path))
+
+
+def read_docx(path: Path) -> str:
+    """Text of a Word file as Markdown-like text: heading styles become ``#`` headings."""
+    import zipfile
+
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise errors.DocumentError(str(path), f"not a readable .docx file: {exc}") from exc
+    lines = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text = para.text.strip()
+        if not text:
+            continue
+        m = re.match(r"Heading (\d)", style)
+        lines.append(("#" * int(m.group(1)) + " " + text) if m else text)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _repair_if_garbled(text: str) -> str:
+    """Repair right-to-left extraction damage when the text shows it (clean text is unchanged)."""
+    try:
+        from indexer.rtl import repair_text
+    except ImportError:  # the repair component is optional for plain English corpora
+        return text
+    return repair_text(text)
+
+
+def structure_csl(records: list[dict]) -> DocumentStructure:
+    """One passage per cited work, so retrieval can surface the bibliography itself."""
+    from indexer.bibliography import format_reference
+
+    paragraphs = []
+    for i, record in enumerate(records, start=1):
+        text = format_reference(record)
+        paragraphs.append(Paragraph(text=text, line_start=i, line_end=i, page=None,
+                                    section_path=["Cited works"], kind="reference",
+                                    language="en" if record.get("language", "en") == "en" else "fa",
+                                    lines=[i], line_offsets=[0]))
+    section = Section("Cited works", 1, ["Cited works"], 1, len(records))
+    return DocumentStructure([section], paragraphs)

@@ -1,0 +1,233 @@
+"""Incremental, atomic index builds: only changed documents are re-embedded.
+
+``build_index`` compares each document's content hash with the live state, embeds only new or
+changed documents, writes the new vectors under a new ``doc_version``, rebuilds the lexical and
+structure tables into a fresh folder, then publishes everything with one atomic rename of
+``state.json`` (see :mod:`indexer.store`). A document that fails to load is reported and left
+as it was; nothing indexed before is lost.
+"""
+from __future__ import annotations
+
+import fcntl
+import shutil
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from indexer import documents as docs_mod
+from indexer.chunking import chunk_document, embed_text
+from indexer.embedding import get_embedding
+from indexer.errors import DocumentError, DuplicateDocumentError
+from indexer.lexical import build_bm25
+from indexer.settings import Settings
+from indexer.store import (Passage, chroma_collection, load_passages, read_state, tables_dir,
+                           write_json_atomic, write_passages, STATE_FILE)
+from indexer.tables import build_tables
+
+Progress = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class BuildReport:
+    """What a build did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    passages_embedded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return (f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+                f"removed {len(self.removed)}, failed {len(self.failed)}; "
+                f"{self.passages_embedded} passages embedded in {self.seconds:.1f} s")
+
+
+@contextmanager
+def store_lock(store_dir: Path) -> Iterator[None]:
+    """One writer at a time per store (readers never wait)."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = None,
+                remove_missing: bool = True, remove_ids: tuple[str, ...] = (),
+                progress: Progress | None = _stderr) -> BuildReport:
+    """Bring the store in line with the corpus (or with ``specs``), re-embedding only what changed.
+
+    With ``remove_missing`` (a whole-folder build) documents absent from the corpus leave the store;
+    ``add`` passes explicit specs and ``remove_missing=False``; ``remove_ids`` removes documents.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _m: None)
+    store_dir = Path(settings.store_dir)
+    if specs is None:
+        specs = docs_mod.discover(Path(settings.corpus_dir))
+    report = BuildReport()
+    with store_lock(store_dir):
+        state = read_state(store_dir)
+        live: dict[str, dict] = dict(state["docs"])
+        old_tables = tables_dir(store_dir, state["tables"]) if state["tables"] else None
+        old_passages = load_passages(old_tables) if old_tables else {}
+        new_nodes: dict[str, list[TextNode]] = {}
+        new_entries: dict[str, dict] = {}
+        loaded: dict[str, docs_mod.LoadedDocument] = {}
+        spec_ids = {s.doc_id for s in specs}
+        seen_hashes: dict[str, str] = {}
+        for spec in specs:
+            try:
+                digest = spec.content_hash()
+            except OSError as exc:
+                report.failed[spec.doc_id] = f"{spec.path}: cannot read ({exc.strerror or exc})"
+                continue
+            if spec.doc_id in live and live[spec.doc_id]["hash"] == digest:
+                report.unchanged.append(spec.doc_id)
+                seen_hashes[digest] = spec.doc_id
+                continue
+            # the same bytes under another id that stays indexed (a renamed file is not a duplicate)
+            duplicate = seen_hashes.get(digest) or next(
+                (d for d, e in live.items() if e["hash"] == digest and d != spec.doc_id
+                 and (d in spec_ids or not remove_missing) and d not in remove_ids), None)
+            if duplicate:
+                err = DuplicateDocumentError(str(spec.path), f"already indexed as {duplicate!r}")
+                report.failed[spec.doc_id] = str(err)
+                say(f"error: {err}")
+                continue
+            seen_hashes[digest] = spec.doc_id
+            try:
+                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb)
+            except DocumentError as exc:
+                report.failed[spec.doc_id] = str(exc)
+                say(f"error: {exc}")
+                continue
+            loaded[spec.doc_id] = doc
+            nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
+            version = f"{spec.doc_id}@{digest[:12]}"
+            for node in nodes:
+                # Chroma ids are per version, so a new version can be written beside the live one
+                node.metadata["passage_id"] = node.id_
+                node.id_ = f"{version}:{node.metadata['position']:05d}"
+                node.metadata["doc_version"] = version
+                node.excluded_embed_metadata_keys.append("doc_version")
+                node.excluded_llm_metadata_keys.append("doc_version")
+            new_nodes[spec.doc_id] = nodes
+            new_entries[spec.doc_id] = {
+                "hash": digest, "doc_version": version, "path": str(spec.path), "kind": doc.kind,
+                "title": doc.title, "meta": spec.meta, "n_passages": len(nodes),
+                "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            (report.updated if spec.doc_id in live else report.added).append(spec.doc_id)
+        if remove_missing:
+            report.removed = [d for d in live if d not in spec_ids]
+        report.removed += [d for d in remove_ids if d in live and d not in report.removed]
+        if not new_nodes and not report.removed and state["tables"]:
+            report.seconds = time.perf_counter() - started
+            say(report.summary())
+            return report
+
+        collection = chroma_collection(settings)
+        vector_store = ChromaVectorStore(chroma_collection=collection)
+        embed_model = get_embedding(settings)
+        if not state.get("clean", True):
+            _delete_stale(collection, {e["doc_version"] for e in live.values()})
+        for doc_id, nodes in new_nodes.items():
+            _embed_nodes(nodes, embed_model, settings.embed_batch_size,
+                         lambda done, total: say(f"embedding {doc_id}: {done}/{total} passages"))
+            report.passages_embedded += len(nodes)
+            for start in range(0, len(nodes), 500):
+                vector_store.add(nodes[start:start + 500])
+
+        for doc_id in report.removed:
+            live.pop(doc_id)
+        live.update(new_entries)
+        passages = [p for p in old_passages.values() if p.doc_id in live and p.doc_id not in new_nodes]
+        for doc_id, nodes in new_nodes.items():
+            passages.extend(Passage(n.metadata["passage_id"], doc_id, n.text, _public_meta(n.metadata))
+                            for n in nodes)
+        order = {d: i for i, d in enumerate(live)}
+        passages.sort(key=lambda p: (order.get(p.doc_id, 0), p.metadata.get("position", 0)))
+
+        version = int(state["version"]) + 1
+        name = f"v{version:06d}"
+        folder = tables_dir(store_dir, name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        say(f"lexical index: {len(passages)} passages")
+        write_passages(folder, passages)
+        build_bm25([(p.id, p.text) for p in passages], folder / "bm25")
+        build_tables(folder, loaded, old_tables, live)
+        new_state = {"version": version, "tables": name, "clean": False, "docs": live}
+        write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
+        _delete_stale(collection, {e["doc_version"] for e in live.values()})
+        new_state["clean"] = True
+        write_json_atomic(store_dir / STATE_FILE, new_state)
+        _collect_old_tables(store_dir, keep={name, state["tables"]})
+    report.seconds = time.perf_counter() - started
+    say(report.summary())
+    return report
+
+
+def _public_meta(metadata: dict) -> dict:
+    return {k: v for k, v in metadata.items() if k not in ("doc_version",)}
+
+
+def _embed_nodes(nodes: list[TextNode], embed_model, batch_size: int,
+                 progress: Callable[[int, int], None]) -> None:
+    total = len(nodes)
+    for start in range(0, total, batch_size):
+        batch = nodes[start:start + batch_size]
+        vectors = embed_model.get_text_embedding_batch([embed_text(n) for n in batch])
+        for node, vector in zip(batch, vectors):
+            node.embedding = vector
+        done = min(start + batch_size, total)
+        if done == total or (start // batch_size) % 5 == 0:
+            progress(done, total)
+
+
+def _delete_stale(collection, live_versions: set[str]) -> None:
+    """Delete vectors of document versions that are not live (replaced, removed, or a crashed build)."""
+    stale: set[str] = set()
+    offset = 0
+    while True:
+        batch = collection.get(include=["metadatas"], limit=5000, offset=offset)
+        if not batch["ids"]:
+            break
+        stale.update(m.get("doc_version") for m in batch["metadatas"] if m.get("doc_version") not in live_versions)
+        offset += len(batch["ids"])
+    for version in stale:
+        collection.delete(where={"doc_version": version})
+
+
+def _collect_old_tables(store_dir: Path, keep: set) -> None:
+    """Remove table folders older than the previous one (open readers may still use that)."""
+    root = store_dir / "tables"
+    for folder in root.iterdir() if root.is_dir() else []:
+        if folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_document(settings: Settings, doc_id: str, progress: Progress | None = _stderr) -> BuildReport:
+    """Remove one document from every index (dense, lexical, tables)."""
+    if doc_id not in read_state(Path(settings.store_dir))["docs"]:
+        raise KeyError(f"no document {doc_id!r} in the store")
+    return build_index(settings, specs=[], remove_missing=False, remove_ids=(doc_id,), progress=progress)

