@@ -1,0 +1,5 @@
+"""Detection and repair of garbled right-to-left (Persian) text; see docs/repair.md."""
+from indexer.rtl.detect import KINDS, classify_document, classify_line
+from indexer.rtl.repair import repair_line, repair_text
+
+__all__ = ["KINDS", "classify_line", "classify_document", "repair_line", "repair_text"]

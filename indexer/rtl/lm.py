@@ -79,6 +79,15 @@ class LanguageModel:
             lp += math.log((c3 + 3.0 * p2) / (c2 + 3.0))
         return lp
 
+    def char_step(self, a: str, b: str, c: str) -> float:
+        """log P(c | a b) under the character model ("^" pads the word start)."""
+        p2 = (self.char_bi.get(b + c, 0) + 1.0) / (self.char_uni.get(b, 0) + self.char_v)
+        return math.log((self.char.get(a + b + c, 0) + 3.0 * p2) / (self.char_ctx.get(a + b, 0) + 3.0))
+
+    def char_prefix_lp(self, k: str) -> float:
+        s = "^^" + k
+        return sum(self.char_step(s[i - 2], s[i - 1], s[i]) for i in range(2, len(s)))
+
     # --- words -----------------------------------------------------------------------------------------
     def known(self, k: str) -> bool:
         """A reliable word: seen in PersianQA, frequent in hazm, a stopword or a conjugated verb form."""

@@ -1,0 +1,401 @@
+"""Repair of garbled right-to-left text.
+
+The seed extractor's garbling (DESIGN §4) is undone by a beam search over the ways the garbled line can be cut
+into chunks. Reading the garbled line from its right end, each step takes the next chunk, un-mirrors it
+(a trailing space may have been a leading one) and appends it to the logical line. A hypothesis is scored with
+
+  * the cut model: every position of the logical line was cut or not with the measured rates
+    (both sides of ی 98.7%, lost ZWNJ 94%, first space after a word-internal ی 85%, other spaces ~12%,
+    after punctuation ~45%, between two letters 0.8%);
+  * a word language model (lm.py) on every completed word: unigram + bigram from clean Persian with a
+    character-model fallback.
+
+ZWNJ is restored where a cut fell between two letters (a lost ZWNJ is the usual reason for such a cut) and where
+the preferred spelling of the word has one (می‌کند, فناوری‌های, ...). Latin citations are fixed as units.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from indexer.rtl.lm import get_lm
+from indexer.rtl.text import MIRROR, PUNCT, YEH, ZWNJ, is_fa_letter, to_persian_letters
+
+BEAM = 12
+MAX_CHUNK = 24
+
+_L = math.log
+C_YEH_CUT, C_YEH_KEEP = _L(0.987), _L(0.013)
+P_SPACE_YEH, P_SPACE = 0.85, 0.12
+P_AFTER_SPACE = 0.08
+P_AFTER_PUNCT, P_BEFORE_PUNCT = 0.45, 0.15
+P_LETTERS = 0.008
+P_ZWNJ_CUT = 0.94
+P_OTHER = 0.3
+ROTATE_COST = _L(0.7)   # a trailing space in the garbled chunk was a leading one (the usual case)
+KEEP_COST = _L(0.3)
+CHAR_WEIGHT = 1.0
+GLUED_PUNCT = _L(0.05)  # punctuation directly followed by a letter
+
+
+def _log1m(p: float) -> float:
+    return math.log(1.0 - p)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Latin citations
+# ---------------------------------------------------------------------------------------------------------
+_YEAR = re.compile(r"\d{4}[a-z]?")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+
+
+def fix_latin(body: str) -> str:
+    """Canonical in-text citation body: ``2010al.,  et Bertot`` → ``Bertot et al., 2010``."""
+    s = body.strip()
+    years = _YEAR.findall(s)
+    reversed_order = bool(re.match(r"^[\s.,]*\d", s))
+    words = _LATIN_WORD.findall(s)
+    if reversed_order:
+        words = words[::-1]
+        # "-Serrano Cinca" → "Serrano-Cinca"
+        joined: list[str] = []
+        for w in words:
+            if joined and joined[-1].startswith("-"):
+                joined[-1] = joined[-1][1:] + "-" + w
+            else:
+                joined.append(w)
+        words = joined
+    names = [w for w in words if w not in ("et", "al")]
+    if not names and not years:
+        return s
+    etal = "et" in words or "al" in words
+    out = ""
+    if names:
+        if "&" in s:
+            out = " & ".join(names) if len(names) == 2 else ", ".join(names[:-1]) + " & " + names[-1]
+        else:
+            out = " ".join(names)
+    if etal:
+        out = (out + " et al.").strip()
+    if years:
+        out = (out + ", " if out else "") + ", ".join(years)
+    elif re.search(r"[.,]\s*$", s) or re.match(r"^[\s.,]+[A-Za-z]", s):
+        out += ","  # a citation cut by the line end: "(Chun et al.,"
+    return out
+
+
+_CITE_UNIT = re.compile(r"\(\.\s*([^()\u0600-\u06ff]*?[A-Za-z][^()\u0600-\u06ff]*?)\)")
+_CITE_PLAIN = re.compile(r"\(([A-Z][^()\u0600-\u06ff]*?\d{4}[a-z]?)\)")
+_LEAD_TAIL = re.compile(r"^\s*([a-z][^()\u0600-\u06ff]*?\d{4}[a-z]?)\s*\.?\s*\)\s*")
+_LATIN_RUN = re.compile(r"[\s.,]*[A-Za-z0-9][A-Za-z0-9.,&'\-\s]*[A-Za-z.]|\d*[A-Za-z][A-Za-z0-9.,&'\-]*")
+
+
+def _units(g: str) -> tuple[str, list[str]]:
+    """Split a garbled line into units (one char, a digit run, or a Latin island); return a logical prefix."""
+    prefix = ""
+    m = _LEAD_TAIL.match(g)
+    if m and re.search(r"[\u0600-\u06ff]", g[m.end():]):
+        prefix = fix_latin(m.group(1)) + ")."
+        g = g[m.end():]
+    units: list[str] = []
+    i = 0
+    n = len(g)
+    while i < n:
+        m = _CITE_UNIT.match(g, i)
+        if m:
+            units.append("(" + fix_latin(m.group(1)) + ").")
+            i = m.end()
+            continue
+        m = _CITE_PLAIN.match(g, i)
+        if m:
+            units.append("(" + fix_latin(m.group(1)) + ")")
+            i = m.end()
+            continue
+        ch = g[i]
+        if ch.isascii() and ch.isalpha():
+            m = _LATIN_RUN.match(g, i)
+            j = m.end()
+            units.append(fix_latin(g[i:j]))
+            i = j
+            continue
+        if ch.isdigit():
+            j = i
+            while j < n and g[j].isdigit():
+                j += 1
+            # a digit run glued to a Latin island ("2010al.,  et Bertot") belongs to the island
+            if j < n and g[j].isascii() and g[j].isalpha():
+                m = _LATIN_RUN.match(g, j)
+                units.append(fix_latin(g[i:m.end()]))
+                i = m.end()
+                continue
+            units.append(g[i:j])
+            i = j
+            continue
+        if ch in ",." and i + 1 < n and g[i + 1] in ",." and i + 2 < n and g[i + 2].isascii() and g[i + 2].isalpha():
+            m = _LATIN_RUN.match(g, i)
+            units.append(fix_latin(g[i:m.end()]))
+            i = m.end()
+            continue
+        units.append(MIRROR.get(ch, ch))
+        i += 1
+    return prefix, units
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Beam search
+# ---------------------------------------------------------------------------------------------------------
+class _Hyp:
+    __slots__ = ("score", "prev", "buf", "yeh_in_word", "last", "last2", "out", "pend")
+
+    def __init__(self, score, prev, buf, yeh_in_word, last, last2, out, pend=0.0):
+        self.score = score
+        self.pend = pend          # character-model estimate already charged for ``buf``
+        self.prev = prev          # previous completed word key ("" after punctuation)
+        self.buf = buf            # letters of the word being built (no ZWNJ)
+        self.yeh_in_word = yeh_in_word
+        self.last = last          # last logical unit emitted ("" at start)
+        self.last2 = last2        # last two letters (for ZWNJ context)
+        self.out = out            # (parent_out, text) linked list
+
+
+def _kind(u: str) -> str:
+    if len(u) != 1:
+        return "x"  # digits or Latin island
+    if u == " ":
+        return "s"
+    if u == YEH:
+        return "y"
+    if is_fa_letter(u):
+        return "l"
+    if u in PUNCT:
+        return "p"
+    return "o"
+
+
+def _pos_prob(h_last: str, u: str, hyp_yeh: bool, lm, last2: str, head2: str) -> float:
+    """Probability that the logical line was cut between ``h_last`` and ``u``."""
+    a, b = _kind(h_last), _kind(u)
+    if a == "y" or b == "y":
+        return 0.987
+    if b == "s":
+        return P_SPACE_YEH if hyp_yeh else P_SPACE
+    if a == "s":
+        return P_AFTER_SPACE
+    if a == "p":
+        return P_AFTER_PUNCT
+    if b == "p":
+        return P_BEFORE_PUNCT
+    if a == "l" and b == "l":
+        z = lm.zwnj_prob(last2, head2)
+        return P_ZWNJ_CUT * z + P_LETTERS * (1 - z)
+    return P_OTHER
+
+
+_CLOSERS = set(".،,;:؛!?)»")
+_TYPO: dict[tuple[str, str], float] = {}
+
+
+def _typo(a: str, b: str) -> float:
+    """Typographic plausibility of two adjacent logical units (a language-model term for punctuation)."""
+    if len(a) != 1 or len(b) != 1:
+        if len(a) > 1 and a[-1].isdigit() and len(b) == 1 and is_fa_letter(b):
+            return -2.5
+        if len(b) > 1 and len(a) == 1 and is_fa_letter(a) and b[0] in "(":
+            return -2.5
+        if len(a) > 1 and a[-1] in ").," and len(b) == 1 and is_fa_letter(b):
+            return -3.0
+        return 0.0
+    if a in _CLOSERS and a != ")" and b != " " and (is_fa_letter(b) or b.isalpha()):
+        return -3.0
+    if a == " " and b in _CLOSERS:
+        return -3.0
+    if a in "(«" and b == " ":
+        return -3.0
+    if a == " " and b == " ":
+        return -2.0
+    if is_fa_letter(a) and b in "(«":
+        return -2.5
+    if a in ")»" and is_fa_letter(b):
+        return -2.5
+    return 0.0
+
+
+def _extend(h: _Hyp, chunk: list[str], lm) -> _Hyp:
+    score = h.score
+    prev, buf, yeh, last, last2, pend = h.prev, h.buf, h.yeh_in_word, h.last, h.last2, h.pend
+    pieces: list[str] = []
+    first = True
+    for idx, u in enumerate(chunk):
+        if last:
+            score += _typo(last, u)
+            if first:
+                head2 = "".join(c for c in chunk[idx:idx + 2] if len(c) == 1)
+                p = _pos_prob(last, u, yeh, lm, last2, head2)
+                score += math.log(p)
+                if _kind(last) == "l" and _kind(u) == "l" and buf:
+                    z = lm.zwnj_prob(last2, head2)
+                    if P_ZWNJ_CUT * z > 0.5 * p:
+                        pieces.append(ZWNJ)
+            else:
+                k = _kind(last) + _kind(u)
+                if "y" in k:
+                    score += C_YEH_KEEP
+                elif k[1] == "s":
+                    score += _log1m(P_SPACE_YEH if yeh else P_SPACE)
+                elif k[0] == "s":
+                    score += _log1m(P_AFTER_SPACE)
+                elif k[0] == "p":
+                    score += _log1m(P_AFTER_PUNCT)
+                    if k[1] in "ly":
+                        score += GLUED_PUNCT
+                elif k[1] == "p":
+                    score += _log1m(P_BEFORE_PUNCT)
+                elif k == "ll":
+                    score += _log1m(P_LETTERS)
+                else:
+                    score += _log1m(P_OTHER)
+        elif first and u == " ":
+            score += -2.0
+        first = False
+        kind = _kind(u)
+        if kind in "ly":
+            if kind == "y" and buf and last and _kind(last) in "ly":
+                yeh = True  # candidate word-internal ی (confirmed when a letter follows)
+            s2 = ("^^" + buf)[-2:]
+            step = CHAR_WEIGHT * lm.char_step(s2[0], s2[1], u)
+            score += step
+            pend += step
+            buf += u
+            last2 = (last2 + u)[-2:]
+        else:
+            if buf:
+                score += lm.lp(prev, buf) - pend
+                pend = 0.0
+                prev = buf if kind == "s" else ""
+                buf = ""
+            elif kind != "s":
+                prev = ""
+            if kind == "s":
+                yeh = False if not h.buf or True else yeh
+            last2 = ""
+        if kind != "s" and kind not in "ly":
+            yeh = False
+        pieces.append(u)
+        last = u
+    return _Hyp(score, prev, buf, yeh, last, last2, (h.out, "".join(pieces)), pend)
+
+
+def _finish(h: _Hyp, lm) -> float:
+    return h.score + (lm.lp(h.prev, h.buf) - h.pend if h.buf else 0.0)
+
+
+def _flatten(out) -> str:
+    parts = []
+    while out:
+        out, text = out
+        parts.append(text)
+    return "".join(reversed(parts))
+
+
+def unchunk(line: str) -> str:
+    """Undo the seed extractor's chunk reversal (DESIGN §4) on one line."""
+    lm = get_lm()
+    g = to_persian_letters(line)
+    lead = len(g) - len(g.lstrip(" "))
+    trail = len(g) - len(g.rstrip(" "))
+    prefix, units = _units(g.strip())
+    n = len(units)
+    if n == 0:
+        return line
+    # beams[p]: hypotheses that consumed units[p:]
+    beams: dict[int, list[_Hyp]] = {n: [_Hyp(0.0, "", "", False, "", "", None)]}
+    for p in range(n, 0, -1):
+        hyps = beams.pop(p, None)
+        if not hyps:
+            continue
+        hyps.sort(key=lambda h: -h.score)
+        seen = set()
+        kept = []
+        for h in hyps:
+            sig = (h.prev, h.buf, h.last, h.yeh_in_word)
+            if sig in seen:
+                continue
+            seen.add(sig)
+            kept.append(h)
+            if len(kept) >= BEAM:
+                break
+        hyps = kept
+        if units[p - 1] == YEH:
+            qs = [p - 1]
+        else:
+            qs = range(p - 1, max(-1, p - 1 - MAX_CHUNK), -1)
+        for q in qs:
+            chunk = units[q:p]
+            # a chunk almost never has ی inside next to other units; stop growing after two of them
+            if len(chunk) > 1 and chunk[0] == YEH:
+                break
+            variants = [(chunk, 0.0)]
+            if len(chunk) > 1 and chunk[-1] == " ":
+                variants = [([" "] + chunk[:-1], ROTATE_COST), (chunk, KEEP_COST)]
+            for ch, extra in variants:
+                for h in hyps:
+                    nh = _extend(h, ch, lm)
+                    nh.score += extra
+                    beams.setdefault(q, []).append(nh)
+        # recombine identical states at each target position lazily (cheap dedupe when sorting)
+    final = beams.get(0, [])
+    best = max(final, key=lambda h: _finish(h, lm))
+    text = _flatten(best.out)
+    text = _respell(text, lm)
+    text = re.sub(r" {2,}", " ", text).strip()
+    if prefix:
+        text = prefix + " " + text
+    return text
+
+
+_FA_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u200c]+")
+
+
+def _respell(text: str, lm) -> str:
+    """Add the ZWNJ the preferred spelling of each word has (keeping those the cuts already restored)."""
+    def fix(m: re.Match) -> str:
+        w = m.group()
+        k = w.replace(ZWNJ, "")
+        v = lm.var.get(k)
+        cuts = {i for i, piece in enumerate(_offsets(w)) if piece}
+        if v:
+            cuts |= {i for i, piece in enumerate(_offsets(v)) if piece}
+        else:
+            for i in range(2, len(k) - 1):
+                if lm.zwnj_prob(k[:i], k[i:]) > 0.75:
+                    cuts.add(i)
+        if not cuts:
+            return k
+        out = []
+        for i, c in enumerate(k):
+            if i in cuts and 0 < i < len(k):
+                out.append(ZWNJ)
+            out.append(c)
+        return "".join(out)
+    return _FA_WORD.sub(fix, text)
+
+
+def _offsets(w: str) -> list[bool]:
+    """For each index of the ZWNJ-less word, whether a ZWNJ precedes it in ``w``."""
+    flags: list[bool] = []
+    pending = False
+    for c in w:
+        if c == ZWNJ:
+            pending = True
+            continue
+        flags.append(pending)
+        pending = False
+    return flags
+
+
+def repair_line(line: str) -> str:
+    return unchunk(line)
+
+
+def repair_text(text: str) -> str:
+    return "\n".join(repair_line(x) for x in text.split("\n"))
