@@ -189,8 +189,11 @@ def read_docx(path: Path) -> str:
 def _repair_if_garbled(text: str) -> str:
     """Repair right-to-left extraction damage when the text shows it (clean text is unchanged)."""
     try:
-        from indexer.rtl import repair_text
+        from indexer.rtl import classify_document, repair_text
     except ImportError:  # the repair component is optional for plain English corpora
+        return text
+    # decide per document first: a clean document is never touched line by line
+    if classify_document(text.splitlines()) in ("clean_fa", "not_fa"):
         return text
     return repair_text(text)
 

@@ -1,0 +1,96 @@
+"""``python -m assistant ask|outline|glossary|sources|cited|summarize`` (see README)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from indexer import offline as _offline  # noqa: F401
+from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
+
+
+def _print_human(result: dict) -> None:
+    print(f"❓ {result['question']}")
+    if result["abstained"]:
+        print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
+    else:
+        ids = {p["id"]: i for i, p in enumerate(result["passages"], start=1)}
+        for s in result["sentences"]:
+            marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s["passage_ids"])
+            print(f"  {s['text']} {marks}")
+    print()
+    for i, p in enumerate(result["passages"], start=1):
+        where = f"lines {p['line_start']}–{p['line_end']}"
+        if p.get("page"):
+            where += f", page {p['page']}"
+        print(f"[{i}] {p['id']} · {p['section'] or '-'} · {where} · score {p['score']}")
+        text = p["text"]
+        print("    " + (text[:300] + "…" if len(text) > 300 else text))
+    if result["citations"]:
+        print("\nCited works:")
+        for c in result["citations"]:
+            print(f"  - {c['key']}: {c['reference'] or 'not in reference list'}")
+
+
+def cmd_ask(args) -> int:
+    from assistant import Assistant
+    from assistant.retrieval import EmptyStoreError
+
+    settings = settings_from(args)
+    try:
+        bot = Assistant(settings)
+    except EmptyStoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.questions:
+        with open(args.questions, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                item = json.loads(line)
+                result = bot.ask(item["question"], k=args.k)
+                result = {"id": item.get("id"), **result}
+                if args.json:
+                    print(json.dumps(result, ensure_ascii=False), flush=True)
+                else:
+                    _print_human(result)
+                    print("-" * 60)
+        return 0
+    if not args.question:
+        print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
+        return 2
+    result = bot.ask(" ".join(args.question), k=args.k)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        _print_human(result)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("ask", help="answer a question (Persian or English) with cited passages")
+    add_settings_flags(p)
+    p.add_argument("question", nargs="*")
+    p.add_argument("--questions", help="JSONL file of {id, question}: one JSON result per line")
+    p.add_argument("--k", type=int, default=None, help="passages to return")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+    for module in ("assistant.sources_cli", "assistant.summarize_cli"):
+        try:
+            register = __import__(module, fromlist=["register"]).register
+        except ImportError:
+            continue
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    utf8_stdout()
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The assistant's public API: ``Assistant(settings).ask(question)`` and friends.
+
+The CLI, the Streamlit app, the evaluation harness and the benchmarks all go through this class.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from assistant.answer import compose
+from assistant.citations import cited_works
+from assistant.retrieval import Hit, HybridRetriever
+from indexer.lang import detect_language
+from indexer.settings import Settings
+
+
+class Assistant:
+    """Question answering over one store.
+
+    >>> from indexer.settings import Settings
+    >>> bot = Assistant(Settings.load())            # doctest: +SKIP
+    >>> bot.ask("سه ساحت کشورداری هوشمند کدام‌اند؟")["passages"][0]["section"]  # doctest: +SKIP
+    """
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.retriever = HybridRetriever(self.settings)
+
+    @property
+    def tables(self) -> dict[str, dict[str, Any]]:
+        return self.retriever.tables
+
+    def retrieve(self, question: str, k: int | None = None) -> list[dict[str, Any]]:
+        """The passages for a question, best first (the ``passages`` list of :meth:`ask`)."""
+        self.retriever.refresh()
+        return [h.to_json() for h in self._hits(question, k)]
+
+    def _hits(self, question: str, k: int | None) -> list[Hit]:
+        return self.retriever.retrieve(question, k or self.settings.top_k)
+
+    def ask(self, question: str, k: int | None = None) -> dict[str, Any]:
+        """Answer a question with passages, per-sentence citations and cited works (DESIGN §3)."""
+        started = time.perf_counter()
+        self.retriever.refresh()
+        question = question.strip()
+        language = detect_language(question)
+        hits = self._hits(question, k) if question else []
+        sentences = compose(question, hits, self.retriever.embed_model,
+                            self.settings.answer_max_sentences) if hits else []
+        abstained = not sentences
+        result = {
+            "question": question,
+            "language": language,
+            "abstained": abstained,
+            "answer": "" if abstained else " ".join(s.text for s in sentences),
+            "sentences": [{"text": s.text, "passage_ids": [s.passage_id]} for s in sentences],
+            "passages": [h.to_json() for h in hits],
+            "citations": cited_works([s.text for s in sentences], self.tables),
+            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+        }
+        return result

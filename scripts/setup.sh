@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install everything the project needs on a fresh Debian/Ubuntu machine (idempotent).
+#   scripts/setup.sh          runtime: Python venv + packages, Persian fonts, poppler
+#   scripts/setup.sh --test   also the test tools: Chromium for the browser tests, LibreOffice for test PDFs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WITH_TEST=0
+[[ "${1:-}" == "--test" ]] && WITH_TEST=1
+
+APT_RUNTIME=(fonts-noto-core fonts-dejavu-core poppler-utils)
+APT_TEST=(chromium libreoffice-writer-nogui fonts-farsiweb)
+want=("${APT_RUNTIME[@]}")
+(( WITH_TEST )) && want+=("${APT_TEST[@]}")
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null || PY=python3
+[[ -d .venv ]] || "$PY" -m venv .venv
+# shellcheck disable=SC1091
+. .venv/bin/activate
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$WITH_TEST"
+if [[ ! -f "$stamp" ]]; then
+  pip install -q --upgrade pip
+  # the CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build
+  pip install -q "torch==2.13.0"
+  if (( WITH_TEST )); then pip install -q -e ".[test]"; else pip install -q -e .; fi
+  touch "$stamp"
+fi

@@ -1,0 +1,42 @@
+"""Shared fixtures: a real store built once per test session over the real corpus with the real model."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import indexer  # noqa: F401  (offline environment first)
+from indexer.settings import PROJECT_ROOT, Settings
+
+DEV_QUESTIONS = PROJECT_ROOT / "evals" / "data" / "dev_questions.jsonl"
+
+
+@pytest.fixture(scope="session")
+def paper_store(tmp_path_factory) -> Settings:
+    """Settings of a store built from the default corpus (paper + cited works) — shared by all tests."""
+    from indexer.pipeline import build_index
+
+    settings = Settings.load(overrides={"store_dir": tmp_path_factory.mktemp("paper-kb"),
+                                        "corpus_dir": PROJECT_ROOT / "corpus"})
+    report = build_index(settings, progress=None)
+    assert report.ok, report.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def paper_assistant(paper_store):
+    from assistant import Assistant
+
+    return Assistant(paper_store)
+
+
+@pytest.fixture(scope="session")
+def dev_questions() -> list[dict]:
+    return [json.loads(line) for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
