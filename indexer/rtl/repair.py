@@ -32,6 +32,7 @@ P_AFTER_PUNCT, P_BEFORE_PUNCT = 0.45, 0.15
 P_LETTERS = 0.008
 P_ZWNJ_CUT = 0.94
 P_OTHER = 0.3
+CUT_MARK = "\ue000"    # a cut between two letters: a ZWNJ candidate, decided per word in _respell
 ROTATE_COST = _L(0.7)   # a trailing space in the garbled chunk was a leading one (the usual case)
 KEEP_COST = _L(0.3)
 CHAR_WEIGHT = 1.0
@@ -45,7 +46,7 @@ def _log1m(p: float) -> float:
 # ---------------------------------------------------------------------------------------------------------
 # Latin citations
 # ---------------------------------------------------------------------------------------------------------
-_YEAR = re.compile(r"\d{4}[a-z]?")
+_YEAR = re.compile(r"\d{4}(?:[a-z](?![a-z]))?")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 
 
@@ -95,7 +96,7 @@ def _units(g: str) -> tuple[str, list[str]]:
     prefix = ""
     m = _LEAD_TAIL.match(g)
     if m and re.search(r"[\u0600-\u06ff]", g[m.end():]):
-        prefix = fix_latin(m.group(1)) + ")."
+        prefix = re.sub(r"\s+", " ", m.group(1).strip()) + ")."
         g = g[m.end():]
     units: list[str] = []
     i = 0
@@ -200,11 +201,7 @@ def _typo(a: str, b: str) -> float:
     if len(a) != 1 or len(b) != 1:
         if len(a) > 1 and a[-1].isdigit() and len(b) == 1 and is_fa_letter(b):
             return -2.5
-        if len(b) > 1 and len(a) == 1 and is_fa_letter(a) and b[0] in "(":
-            return -2.5
-        if len(a) > 1 and a[-1] in ").," and len(b) == 1 and is_fa_letter(b):
-            return -3.0
-        return 0.0
+        a, b = a[-1], b[0]
     if a in _CLOSERS and a != ")" and b != " " and (is_fa_letter(b) or b.isalpha()):
         return -3.0
     if a == " " and b in _CLOSERS:
@@ -213,9 +210,9 @@ def _typo(a: str, b: str) -> float:
         return -3.0
     if a == " " and b == " ":
         return -2.0
-    if is_fa_letter(a) and b in "(«":
+    if (is_fa_letter(a) or a.isalnum()) and b in "(«":
         return -2.5
-    if a in ")»" and is_fa_letter(b):
+    if a in ")»" and (is_fa_letter(b) or b.isalnum()):
         return -2.5
     return 0.0
 
@@ -235,7 +232,7 @@ def _extend(h: _Hyp, chunk: list[str], lm) -> _Hyp:
                 if _kind(last) == "l" and _kind(u) == "l" and buf:
                     z = lm.zwnj_prob(last2, head2)
                     if P_ZWNJ_CUT * z > 0.5 * p:
-                        pieces.append(ZWNJ)
+                        pieces.append(CUT_MARK)
             else:
                 k = _kind(last) + _kind(u)
                 if "y" in k:
@@ -303,7 +300,7 @@ def unchunk(line: str) -> str:
     g = to_persian_letters(line)
     lead = len(g) - len(g.lstrip(" "))
     trail = len(g) - len(g.rstrip(" "))
-    prefix, units = _units(g.strip())
+    prefix, units = _units(g)
     n = len(units)
     if n == 0:
         return line
@@ -353,16 +350,23 @@ def unchunk(line: str) -> str:
     return text
 
 
-_FA_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u200c]+")
+_FA_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u200c\ue000]+")
 
 
 def _respell(text: str, lm) -> str:
     """Add the ZWNJ the preferred spelling of each word has (keeping those the cuts already restored)."""
     def fix(m: re.Match) -> str:
-        w = m.group()
-        k = w.replace(ZWNJ, "")
+        w = m.group().replace(ZWNJ, "")
+        k = w.replace(CUT_MARK, "")
         v = lm.var.get(k)
-        cuts = {i for i, piece in enumerate(_offsets(w)) if piece}
+        cuts = set()
+        for i, flag in enumerate(_offsets(w.replace(CUT_MARK, ZWNJ))):
+            if not flag:
+                continue
+            left, right = k[:i], k[i:]
+            z = lm.zwnj_prob(left, right)
+            if z > 0.3 or (not lm.known(k) and (z > 0.05 or (lm.known(left) and lm.known(right)))):
+                cuts.add(i)
         if v:
             cuts |= {i for i, piece in enumerate(_offsets(v)) if piece}
         else:
