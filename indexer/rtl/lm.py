@@ -65,6 +65,7 @@ class LanguageModel:
             self.stop = {w.strip().replace(ZWNJ, "") for w in p.read_text(encoding="utf-8").splitlines() if w.strip()}
         except Exception:  # pragma: no cover - hazm is a dependency
             pass
+        self._step_cache: dict[str, float] = {}
         self.uni_lp = functools.lru_cache(maxsize=200_000)(self._uni_lp)
         self.lp = functools.lru_cache(maxsize=400_000)(self._lp)
 
@@ -83,6 +84,13 @@ class LanguageModel:
         """log P(c | a b) under the character model ("^" pads the word start)."""
         p2 = (self.char_bi.get(b + c, 0) + 1.0) / (self.char_uni.get(b, 0) + self.char_v)
         return math.log((self.char.get(a + b + c, 0) + 3.0 * p2) / (self.char_ctx.get(a + b, 0) + 3.0))
+
+    def char_step_cached(self, ab: str, c: str) -> float:
+        k = ab + c
+        v = self._step_cache.get(k)
+        if v is None:
+            v = self._step_cache[k] = self.char_step(ab[0], ab[1], c)
+        return v
 
     def char_prefix_lp(self, k: str) -> float:
         s = "^^" + k

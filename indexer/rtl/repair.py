@@ -21,7 +21,8 @@ import re
 from indexer.rtl.lm import get_lm
 from indexer.rtl.text import MIRROR, PUNCT, YEH, ZWNJ, is_fa_letter, to_persian_letters
 
-BEAM = 12
+BEAM = 10
+PRUNE_MARGIN = 14.0
 MAX_CHUNK = 24
 
 _L = math.log
@@ -217,49 +218,71 @@ def _typo(a: str, b: str) -> float:
     return 0.0
 
 
-def _extend(h: _Hyp, chunk: list[str], lm) -> _Hyp:
+_INTERIOR: dict = {}
+_JUNCTION: dict = {}
+
+
+def _interior_cost(a: str, b: str, yeh: bool) -> float:
+    key_ = (a, b, yeh)
+    c = _INTERIOR.get(key_)
+    if c is None:
+        k = _kind(a) + _kind(b)
+        if "y" in k:
+            c = C_YEH_KEEP
+        elif k[1] == "s":
+            c = _log1m(P_SPACE_YEH if yeh else P_SPACE)
+        elif k[0] == "s":
+            c = _log1m(P_AFTER_SPACE)
+        elif k[0] == "p":
+            c = _log1m(P_AFTER_PUNCT)
+        elif k[1] == "p":
+            c = _log1m(P_BEFORE_PUNCT)
+        elif k == "ll":
+            c = _log1m(P_LETTERS)
+        else:
+            c = _log1m(P_OTHER)
+        c += _typo(a, b)
+        _INTERIOR[key_] = c
+    return c
+
+
+def _junction(a: str, b: str, yeh: bool, last2: str, head2: str, in_word: bool, lm) -> tuple[float, bool]:
+    key_ = (a, b, yeh, last2, head2, in_word)
+    r = _JUNCTION.get(key_)
+    if r is None:
+        p = _pos_prob(a, b, yeh, lm, last2, head2)
+        mark = False
+        if in_word and _kind(a) == "l" and _kind(b) == "l":
+            z = lm.zwnj_prob(last2, head2)
+            mark = P_ZWNJ_CUT * z > 0.5 * p
+        r = (math.log(p) + _typo(a, b), mark)
+        _JUNCTION[key_] = r
+    return r
+
+
+def _extend(h: _Hyp, chunk: list[str], kinds: str, lm) -> _Hyp:
     score = h.score
     prev, buf, yeh, last, last2, pend = h.prev, h.buf, h.yeh_in_word, h.last, h.last2, h.pend
     pieces: list[str] = []
-    first = True
+    char_step = lm.char_step_cached
     for idx, u in enumerate(chunk):
+        kind = kinds[idx]
         if last:
-            score += _typo(last, u)
-            if first:
-                head2 = "".join(c for c in chunk[idx:idx + 2] if len(c) == 1)
-                p = _pos_prob(last, u, yeh, lm, last2, head2)
-                score += math.log(p)
-                if _kind(last) == "l" and _kind(u) == "l" and buf:
-                    z = lm.zwnj_prob(last2, head2)
-                    if P_ZWNJ_CUT * z > 0.5 * p:
-                        pieces.append(CUT_MARK)
+            if idx == 0:
+                head2 = u + chunk[1] if len(chunk) > 1 and len(u) == 1 and len(chunk[1]) == 1 else u
+                c, mark = _junction(last, u, yeh, last2, head2, bool(buf), lm)
+                score += c
+                if mark:
+                    pieces.append(CUT_MARK)
             else:
-                k = _kind(last) + _kind(u)
-                if "y" in k:
-                    score += C_YEH_KEEP
-                elif k[1] == "s":
-                    score += _log1m(P_SPACE_YEH if yeh else P_SPACE)
-                elif k[0] == "s":
-                    score += _log1m(P_AFTER_SPACE)
-                elif k[0] == "p":
-                    score += _log1m(P_AFTER_PUNCT)
-                    if k[1] in "ly":
-                        score += GLUED_PUNCT
-                elif k[1] == "p":
-                    score += _log1m(P_BEFORE_PUNCT)
-                elif k == "ll":
-                    score += _log1m(P_LETTERS)
-                else:
-                    score += _log1m(P_OTHER)
-        elif first and u == " ":
-            score += -2.0
-        first = False
-        kind = _kind(u)
-        if kind in "ly":
-            if kind == "y" and buf and last and _kind(last) in "ly":
-                yeh = True  # candidate word-internal ی (confirmed when a letter follows)
+                score += _interior_cost(last, u, yeh)
+        elif idx == 0 and u == " ":
+            score -= 2.0
+        if kind == "l" or kind == "y":
+            if kind == "l" and last == YEH and len(last2) == 2:
+                yeh = True  # a word-internal ی: the next space is usually a cut
             s2 = ("^^" + buf)[-2:]
-            step = CHAR_WEIGHT * lm.char_step(s2[0], s2[1], u)
+            step = char_step(s2, u)
             score += step
             pend += step
             buf += u
@@ -272,10 +295,7 @@ def _extend(h: _Hyp, chunk: list[str], lm) -> _Hyp:
                 buf = ""
             elif kind != "s":
                 prev = ""
-            if kind == "s":
-                yeh = False if not h.buf or True else yeh
             last2 = ""
-        if kind != "s" and kind not in "ly":
             yeh = False
         pieces.append(u)
         last = u
@@ -322,6 +342,7 @@ def unchunk(line: str) -> str:
             if len(kept) >= BEAM:
                 break
         hyps = kept
+        cutoff = hyps[0].score - PRUNE_MARGIN
         if units[p - 1] == YEH:
             qs = [p - 1]
         else:
@@ -335,8 +356,11 @@ def unchunk(line: str) -> str:
             if len(chunk) > 1 and chunk[-1] == " ":
                 variants = [([" "] + chunk[:-1], ROTATE_COST), (chunk, KEEP_COST)]
             for ch, extra in variants:
+                kinds = "".join(_kind(u) for u in ch)
                 for h in hyps:
-                    nh = _extend(h, ch, lm)
+                    if h.score < cutoff:
+                        break
+                    nh = _extend(h, ch, kinds, lm)
                     nh.score += extra
                     beams.setdefault(q, []).append(nh)
         # recombine identical states at each target position lazily (cheap dedupe when sorting)
