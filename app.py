@@ -1,0 +1,38 @@
+"""Streamlit app: a bilingual (Persian/English), right-to-left research assistant over the paper.
+
+Run: ``streamlit run app.py`` (settings from kb.toml / KB_* environment, e.g. KB_STORE_DIR).
+Presentation only: answers, sources, glossary and summaries come from ``assistant/``.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from app_ui import pages
+from app_ui.extra_pages import page_sources, page_summaries
+from app_ui.i18n import LANGUAGES, t
+from app_ui.render import page_css
+from app_ui.resources import settings
+
+PAGES = {
+    "ask": pages.page_ask, "read": pages.page_read, "sources": page_sources,
+    "glossary": pages.page_glossary, "summaries": page_summaries,
+    "maintainers": pages.page_maintainers, "evaluation": pages.page_evaluation,
+}
+
+st.set_page_config(page_title="کشورداری هوشمند · Smart statesmanship", page_icon="📚", layout="wide")
+
+if "lang" not in st.session_state:
+    default = settings().ui_language
+    st.session_state["lang"] = default if default in LANGUAGES else "fa"
+
+with st.sidebar:
+    lang = st.radio(t("lang.label", st.session_state["lang"]), LANGUAGES, key="lang", horizontal=True,
+                    format_func=lambda code: {"fa": "فارسی", "en": "English"}[code])
+    page = st.radio(t("nav.label", lang), list(PAGES), key="page",
+                    format_func=lambda name: t(f"page.{name}", lang))
+    st.caption(t("privacy", lang))
+
+st.html(page_css(lang))
+st.html(f'<div class="kb-title" dir="{"rtl" if lang == "fa" else "ltr"}" lang="{lang}">'
+        f'<h1 style="margin:0">{t("app.title", lang)}</h1><p class="kb-meta">{t("app.caption", lang)}</p></div>')
+PAGES[page](lang)

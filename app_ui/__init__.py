@@ -1,0 +1,1 @@
+"""Presentation layer of the Streamlit app (``app.py``): labels, HTML helpers, pages."""

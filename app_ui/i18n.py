@@ -1,0 +1,129 @@
+"""Every label of the app in Persian and English.
+
+>>> t("ask.title", "en")
+'Ask the paper'
+"""
+from __future__ import annotations
+
+LANGUAGES = ("fa", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app.title": {"fa": "دستیار پژوهشی کشورداری هوشمند", "en": "Smart statesmanship research assistant"},
+    "app.caption": {"fa": "پرسش، خواندن و منابع مقاله — بدون اینترنت، روی همین رایانه.",
+                    "en": "Ask, read and cite the paper — offline, on this machine."},
+    "lang.label": {"fa": "زبان رابط", "en": "Interface language"},
+    "nav.label": {"fa": "بخش‌ها", "en": "Pages"},
+    "page.ask": {"fa": "پرسش", "en": "Ask"},
+    "page.read": {"fa": "خواندن", "en": "Read"},
+    "page.sources": {"fa": "منابع", "en": "Sources"},
+    "page.glossary": {"fa": "واژه‌نامه", "en": "Glossary"},
+    "page.summaries": {"fa": "خلاصه‌ها", "en": "Summaries"},
+    "page.maintainers": {"fa": "نگهداری", "en": "Maintainers"},
+    "page.evaluation": {"fa": "ارزیابی", "en": "Evaluation"},
+    "store.missing": {"fa": "هنوز نمایه‌ای ساخته نشده است. دستور `python -m indexer build` را اجرا کنید.",
+                      "en": "No index has been built yet. Run `python -m indexer build`."},
+    "store.error": {"fa": "بارگذاری نمایه ممکن نشد:", "en": "The index could not be loaded:"},
+    # ask
+    "ask.title": {"fa": "از مقاله بپرسید", "en": "Ask the paper"},
+    "ask.placeholder": {"fa": "پرسش خود را به فارسی یا انگلیسی بنویسید…",
+                        "en": "Type your question in Persian or English…"},
+    "ask.hint": {"fa": "نمونه: «سه ساحت کشورداری هوشمند کدام‌اند؟» یا «What is smart statesmanship?»",
+                 "en": "Try: “What is smart statesmanship?” or «سه ساحت کشورداری هوشمند کدام‌اند؟»"},
+    "ask.thinking": {"fa": "در حال جست‌وجو در مقاله…", "en": "Searching the paper…"},
+    "ask.abstained": {"fa": "مقاله به این پرسش پاسخ نمی‌دهد.", "en": "The paper does not answer this."},
+    "ask.abstained_more": {"fa": "نزدیک‌ترین بخش‌ها را در زیر می‌بینید؛ شاید کمک کنند.",
+                           "en": "The closest passages are listed below in case they help."},
+    "ask.citations": {"fa": "ارجاع‌ها — برای دیدن متن روی شماره بزنید", "en": "Citations — click a number to see the passage"},
+    "ask.passage": {"fa": "بخش ارجاع‌شده", "en": "Cited passage"},
+    "ask.section": {"fa": "بخش", "en": "Section"},
+    "ask.location": {"fa": "محل", "en": "Location"},
+    "ask.page": {"fa": "صفحه", "en": "page"},
+    "ask.lines": {"fa": "سطرهای", "en": "lines"},
+    "ask.document": {"fa": "سند", "en": "Document"},
+    "ask.works": {"fa": "آثار استنادشده", "en": "Cited works"},
+    "ask.no_works": {"fa": "این بخش به اثری استناد نمی‌کند.", "en": "This passage cites no work."},
+    "ask.answer_works": {"fa": "آثار پشتیبان پاسخ", "en": "Works supporting the answer"},
+    "ask.other_passages": {"fa": "بخش‌های بازیابی‌شده", "en": "Retrieved passages"},
+    "ask.clear": {"fa": "پاک کردن گفت‌وگو", "en": "Clear conversation"},
+    "ask.latency": {"fa": "زمان پاسخ", "en": "Answered in"},
+    "conf.verified": {"fa": "تأییدشده", "en": "verified"},
+    "conf.probable": {"fa": "محتمل", "en": "probable"},
+    "conf.unknown": {"fa": "نامعلوم", "en": "unknown"},
+    "conf.label": {"fa": "اطمینان", "en": "Confidence"},
+    # read
+    "read.title": {"fa": "خواندن مقاله", "en": "Read the paper"},
+    "read.document": {"fa": "سند", "en": "Document"},
+    "read.outline": {"fa": "فهرست بخش‌ها", "en": "Outline"},
+    "read.footnotes": {"fa": "پانویس‌ها", "en": "Footnotes"},
+    "read.empty": {"fa": "این بخش متنی ندارد.", "en": "This section has no text."},
+    # sources
+    "sources.title": {"fa": "منابع مقاله", "en": "The paper's sources"},
+    "sources.search": {"fa": "جست‌وجو در منابع (نویسنده، عنوان، سال)", "en": "Search sources (author, title, year)"},
+    "sources.confidence": {"fa": "اطمینان", "en": "Confidence"},
+    "sources.count": {"fa": "{n} منبع", "en": "{n} sources"},
+    "sources.where": {"fa": "کجا به این اثر استناد شده است؟", "en": "Where is this cited?"},
+    "sources.not_cited": {"fa": "استنادی در متن پیدا نشد.", "en": "No in-text citation was found."},
+    "sources.select": {"fa": "انتخاب برای خروجی", "en": "Select for export"},
+    "sources.export": {"fa": "خروجی گرفتن از منابع انتخاب‌شده", "en": "Export the selected sources"},
+    "sources.format": {"fa": "قالب", "en": "Format"},
+    "sources.download": {"fa": "دریافت {fmt}", "en": "Download {fmt}"},
+    "sources.none_selected": {"fa": "هیچ منبعی انتخاب نشده است؛ همهٔ منابع فیلترشده صادر می‌شوند.",
+                              "en": "Nothing selected: all filtered sources will be exported."},
+    # glossary
+    "glossary.title": {"fa": "واژه‌نامهٔ فارسی–انگلیسی", "en": "Persian–English glossary"},
+    "glossary.search": {"fa": "جست‌وجوی واژه", "en": "Search a term"},
+    "glossary.fa": {"fa": "فارسی", "en": "Persian"},
+    "glossary.en": {"fa": "انگلیسی", "en": "English"},
+    "glossary.occurs": {"fa": "کجا آمده است؟", "en": "Where does it occur?"},
+    "glossary.none": {"fa": "واژه‌ای پیدا نشد.", "en": "No term found."},
+    # summaries
+    "sum.title": {"fa": "خلاصه‌ها", "en": "Summaries"},
+    "sum.mode": {"fa": "خلاصهٔ چه چیزی؟", "en": "Summarise what?"},
+    "sum.mode_section": {"fa": "یک بخش", "en": "A section"},
+    "sum.mode_topic": {"fa": "یک موضوع", "en": "A topic"},
+    "sum.section": {"fa": "بخش", "en": "Section"},
+    "sum.topic": {"fa": "موضوع", "en": "Topic"},
+    "sum.language": {"fa": "زبان خلاصه", "en": "Summary language"},
+    "sum.go": {"fa": "خلاصه کن", "en": "Summarise"},
+    "sum.md": {"fa": "دریافت Markdown", "en": "Download Markdown"},
+    "sum.pdf": {"fa": "دریافت PDF", "en": "Download PDF"},
+    "sum.pdf_failed": {"fa": "ساختن PDF ممکن نشد:", "en": "The PDF could not be made:"},
+    # maintainers
+    "admin.title": {"fa": "نگهداری: افزودن سند", "en": "Maintainers: add documents"},
+    "admin.disabled": {"fa": "این صفحه غیرفعال است چون رمز نگهداری تنظیم نشده است. برای فعال‌سازی، "
+                             "متغیر محیطی `KB_ADMIN_TOKEN` را تنظیم کنید یا `admin_token = \"…\"` را در "
+                             "`kb.toml` بنویسید و برنامه را دوباره اجرا کنید.",
+                       "en": "This page is disabled because no maintainer token is configured. To enable it, "
+                             "set the environment variable `KB_ADMIN_TOKEN` or write `admin_token = \"…\"` in "
+                             "`kb.toml`, then restart the app."},
+    "admin.token": {"fa": "رمز نگهداری", "en": "Maintainer token"},
+    "admin.bad_token": {"fa": "رمز نادرست است.", "en": "Wrong token."},
+    "admin.upload": {"fa": "اسناد (txt، md، pdf، docx)", "en": "Documents (txt, md, pdf, docx)"},
+    "admin.index": {"fa": "ذخیره و نمایه‌سازی", "en": "Save and index"},
+    "admin.progress": {"fa": "در حال نمایه‌سازی…", "en": "Indexing…"},
+    "admin.done": {"fa": "نمایه‌سازی تمام شد:", "en": "Indexing finished:"},
+    "admin.file_error": {"fa": "خطا در {name}:", "en": "Error in {name}:"},
+    "admin.saved": {"fa": "{name} ذخیره شد.", "en": "Saved {name}."},
+    "admin.docs": {"fa": "اسناد نمایه‌شده", "en": "Indexed documents"},
+    # evaluation
+    "eval.title": {"fa": "ارزیابی", "en": "Evaluation"},
+    "eval.none": {"fa": "هنوز نتیجه‌ای نیست. دستور `python -m evals run` را اجرا کنید.",
+                  "en": "No results yet. Run `python -m evals run`."},
+    "eval.file": {"fa": "آخرین نتیجه", "en": "Latest result"},
+    # degrade
+    "missing.module": {"fa": "این بخش هنوز آماده نیست (ماژول {mod} نصب نشده است).",
+                       "en": "This page is not ready yet (module {mod} is not available)."},
+    "privacy": {"fa": "آمار استفاده خاموش است و برنامه به اینترنت وصل نمی‌شود.",
+                "en": "Usage statistics are off and the app makes no outbound requests."},
+}
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The label ``key`` in ``lang`` (falls back to English, then to the key itself)."""
+    entry = STRINGS.get(key, {})
+    text = entry.get(lang) or entry.get("en") or key
+    return text.format(**fmt) if fmt else text
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang == "fa" else "ltr"

@@ -1,0 +1,149 @@
+"""HTML rendering helpers: every piece of user or document text is escaped here.
+
+Document text is never handed to the browser as markup: it is ``html.escape``d (and Markdown
+specials are turned into entities) inside our own ``<div dir=…>`` wrappers.
+
+>>> block("<script>alert(1)</script>", "en")
+'<div class="kb-block" dir="ltr">&lt;script&gt;alert(1)&lt;/script&gt;</div>'
+>>> highlight("Alpha beta. Gamma  delta.", ["Gamma delta."])
+'Alpha beta. <mark class="kb-mark">Gamma  delta.</mark>'
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+_MD_SPECIALS = {"*": "&#42;", "_": "&#95;", "`": "&#96;", "$": "&#36;", "[": "&#91;", "]": "&#93;",
+                "\\": "&#92;", "#": "&#35;", "~": "&#126;", "|": "&#124;"}
+_ARABIC = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML and neutralise Markdown/LaTeX specials; newlines become ``<br>``."""
+    out = html.escape(str(text if text is not None else ""), quote=True)
+    out = "".join(_MD_SPECIALS.get(ch, ch) for ch in out)
+    return out.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def text_dir(text: str | None = None, lang: str | None = None) -> str:
+    """``rtl`` for Persian, ``ltr`` for English, ``auto`` when unknown or mixed."""
+    if lang == "fa":
+        return "rtl"
+    if lang == "en":
+        return "ltr"
+    if text:
+        fa, en = len(_ARABIC.findall(text)), len(_LATIN.findall(text))
+        if fa and fa >= 3 * en:
+            return "rtl"
+        if en and not fa:
+            return "ltr"
+    return "auto"
+
+
+def block(text: str, lang: str | None = None, cls: str = "", tag: str = "div") -> str:
+    """One escaped text block with a direction attribute."""
+    klass = f"kb-block {cls}".strip()
+    return f'<{tag} class="{klass}" dir="{text_dir(text, lang)}">{esc(text)}</{tag}>'
+
+
+def _pattern(sentence: str) -> re.Pattern | None:
+    words = sentence.split()
+    if not words:
+        return None
+    return re.compile(r"[\s\u200c]*".join(re.escape(w) for w in words))
+
+
+def find_spans(text: str, sentences: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of ``sentences`` inside ``text`` (whitespace- and ZWNJ-tolerant), merged."""
+    spans = []
+    for sentence in sentences:
+        sentence = sentence.strip()
+        pat = _pattern(sentence)
+        match = pat.search(text) if pat else None
+        if not match and sentence:
+            words = sentence.split()
+            for size in (len(words) * 2 // 3, len(words) // 2):  # a trimmed sentence still locates
+                if size >= 4:
+                    match = _pattern(" ".join(words[:size])).search(text)
+                    if match:
+                        break
+        if match:
+            spans.append((match.start(), match.end()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlight(text: str, sentences: Iterable[str]) -> str:
+    """Escaped ``text`` with the given sentences wrapped in ``<mark>``."""
+    out, pos = [], 0
+    for s, e in find_spans(text, sentences):
+        out += [esc(text[pos:s]), f'<mark class="kb-mark">{esc(text[s:e])}</mark>']
+        pos = e
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+def passage_html(text: str, sentences: Iterable[str] = (), lang: str | None = None) -> str:
+    return (f'<div class="kb-block kb-passage" dir="{text_dir(text, lang)}">'
+            f"{highlight(text, sentences)}</div>")
+
+
+def location(passage: dict, t) -> str:
+    """``page 3 · lines 120–131`` in the interface language (plain text, escape before use)."""
+    parts = []
+    if passage.get("page"):
+        parts.append(f"{t('ask.page')} {passage['page']}")
+    if passage.get("line_start"):
+        end = passage.get("line_end") or passage["line_start"]
+        parts.append(f"{t('ask.lines')} {passage['line_start']}–{end}")
+    return " · ".join(parts)
+
+
+FONT_FAMILY = "KB Persian"
+
+
+def page_css(lang: str) -> str:
+    """The app's stylesheet: the shipped Persian font (served locally), RTL rules for Persian UI."""
+    rtl = lang == "fa"
+    rules = [
+        "@font-face{font-family:'KB Persian';src:url('app/static/fonts/NotoNaskhArabic-Regular.ttf') "
+        "format('truetype');font-weight:400;unicode-range:U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200C-200F,"
+        "U+FB50-FDFF,U+FE70-FEFF;font-display:swap}",
+        "@font-face{font-family:'KB Persian';src:url('app/static/fonts/NotoNaskhArabic-Bold.ttf') "
+        "format('truetype');font-weight:700;unicode-range:U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200C-200F,"
+        "U+FB50-FDFF,U+FE70-FEFF;font-display:swap}",
+        "html,body,.stApp,.stMarkdown,p,li,label,input,textarea,button,h1,h2,h3,h4,summary,"
+        "[data-testid='stWidgetLabel']{font-family:'KB Persian','Source Sans Pro','Source Sans',"
+        "'Noto Naskh Arabic',sans-serif}",
+        ".kb-block{line-height:1.9;margin:.25rem 0;unicode-bidi:isolate}",
+        ".kb-block[dir='rtl']{text-align:right}.kb-block[dir='ltr']{text-align:left}",
+        ".kb-block[dir='auto']{text-align:start}",
+        ".kb-passage{border-inline-start:4px solid #c9a227;padding:.5rem .9rem;background:rgba(201,162,39,.07);"
+        "border-radius:6px}",
+        "mark.kb-mark{background:#ffe58a;color:inherit;padding:0 .1em;border-radius:3px}",
+        "sup.kb-cite{font-weight:700;color:#1a6bb5;margin-inline-start:.15em}",
+        ".kb-answer{font-size:1.08rem}",
+        ".kb-meta{color:#666;font-size:.9rem}",
+        ".kb-abstain{border:2px solid #d9822b;background:#fff4e5;padding:.7rem 1rem;border-radius:8px;"
+        "font-weight:700}",
+        ".kb-term{display:flex;gap:1.5rem;justify-content:space-between}",
+        "input,textarea{unicode-bidi:plaintext;text-align:start}",
+    ]
+    if rtl:  # the interface itself reads right to left; document blocks carry their own dir
+        rules += [
+            "[data-testid='stMain'] [data-testid='stMarkdownContainer'],"
+            "[data-testid='stSidebar'] [data-testid='stMarkdownContainer'],"
+            "[data-testid='stWidgetLabel'],[data-testid='stExpander'] summary,"
+            "[data-testid='stCaptionContainer'],[data-testid='stAlertContainer']"
+            "{direction:rtl;text-align:right}",
+            "[data-testid='stRadio'] [role='radiogroup']{direction:rtl}",
+        ]
+    return "<style>" + "".join(rules) + "</style>"
