@@ -23,6 +23,7 @@ from indexer.rtl.text import MIRROR, PUNCT, YEH, ZWNJ, is_fa_letter, to_persian_
 
 BEAM = 10
 PRUNE_MARGIN = 14.0
+YEH_WORD_BONUS = 2 * -math.log(0.013) - 3.0   # a known word kept whole costs ~e^-3, not two ی non-cuts
 MAX_CHUNK = 24
 
 _L = math.log
@@ -203,8 +204,10 @@ def _typo(a: str, b: str) -> float:
         if len(a) > 1 and a[-1].isdigit() and len(b) == 1 and is_fa_letter(b):
             return -2.5
         a, b = a[-1], b[0]
-    if a in _CLOSERS and a != ")" and b != " " and (is_fa_letter(b) or b.isalpha()):
+    if a in _CLOSERS and a != ")" and b != " " and (is_fa_letter(b) or b.isalnum()):
         return -3.0
+    if a == "." and b == ")":
+        return -2.0
     if a == " " and b in _CLOSERS:
         return -3.0
     if a in "(«" and b == " ":
@@ -351,7 +354,15 @@ def unchunk(line: str) -> str:
             chunk = units[q:p]
             # a chunk almost never has ی inside next to other units; stop growing after two of them
             if len(chunk) > 1 and chunk[0] == YEH:
+                # words typed with a non-splitting yeh (فرایند, تصمیم): allow a chunk that is a known word
+                if q > 0 and units[q - 1] != YEH and len(chunk) >= 3:
+                    continue
                 break
+            yeh_word = YEH in chunk[1:-1]
+            if yeh_word:
+                text_ = "".join(chunk)
+                if not (len(text_) >= 4 and lm.known(text_.strip()) and " " not in text_.strip()):
+                    continue
             variants = [(chunk, 0.0)]
             if len(chunk) > 1 and chunk[-1] == " ":
                 variants = [([" "] + chunk[:-1], ROTATE_COST), (chunk, KEEP_COST)]
@@ -361,7 +372,7 @@ def unchunk(line: str) -> str:
                     if h.score < cutoff:
                         break
                     nh = _extend(h, ch, kinds, lm)
-                    nh.score += extra
+                    nh.score += extra + (YEH_WORD_BONUS if yeh_word else 0.0)
                     beams.setdefault(q, []).append(nh)
         # recombine identical states at each target position lazily (cheap dedupe when sorting)
     final = beams.get(0, [])
@@ -375,6 +386,9 @@ def unchunk(line: str) -> str:
 
 
 _FA_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u200c\ue000]+")
+
+
+_PLURAL = re.compile("^(.{2,}?)(ها|های|هایی|هایش|هایشان|هایمان|هایی)$")
 
 
 def _respell(text: str, lm) -> str:
@@ -391,12 +405,16 @@ def _respell(text: str, lm) -> str:
             z = lm.zwnj_prob(left, right)
             if z > 0.3 or (not lm.known(k) and (z > 0.05 or (lm.known(left) and lm.known(right)))):
                 cuts.add(i)
-        if v:
-            cuts |= {i for i, piece in enumerate(_offsets(v)) if piece}
-        else:
-            for i in range(2, len(k) - 1):
-                if lm.zwnj_prob(k[:i], k[i:]) > 0.75:
-                    cuts.add(i)
+        m = _PLURAL.match(k)
+        if m and (lm.in_lexicon(m.group(1)) or lm.known(m.group(1))):
+            stem = m.group(1)
+            sv = lm.var.get(stem)
+            if sv:
+                cuts |= {i for i, flag in enumerate(_offsets(sv)) if flag}
+            if stem.endswith(YEH):
+                cuts.add(len(stem))
+        elif v:
+            cuts |= {i for i, flag in enumerate(_offsets(v)) if flag}
         if not cuts:
             return k
         out = []
