@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -29,7 +30,7 @@ def cmd_build(args) -> int:
 
 def cmd_add(args) -> int:
     settings = settings_from(args)
-    specs, failed = [], 0
+    specs, failed, copied = [], 0, {}
     for raw in args.paths:
         path = Path(raw)
         try:
@@ -38,22 +39,36 @@ def cmd_add(args) -> int:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise UnsupportedFormatError(str(path), f"suffix {path.suffix or '(none)'}")
             doc_id = check_doc_id(args.doc_id or path.stem, path)
+            if args.copy:
+                # keep the corpus folder the single source of truth for later `build` runs; the copy
+                # must have a name `build` accepts (its stem becomes the id there)
+                check_doc_id(path.stem, path)
+                target = Path(settings.corpus_dir) / path.name
+                if target.resolve() != path.resolve():
+                    if target.exists():
+                        raise UnsafePathError(str(target), "a different file with this name is in the corpus")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_name(f".{target.name}.part")  # hidden: `build` skips dot files
+                    shutil.copy2(path, tmp)
+                    os.replace(tmp, target)
+                    copied[doc_id] = target
+                    path = target
         except DocumentError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
         meta = {k: v for k, v in {"title": args.title, "author": args.author, "year": args.year,
                                   "language": args.language}.items() if v}
-        if args.copy:
-            # keep the corpus folder the single source of truth for later `build` runs
-            target = Path(settings.corpus_dir) / path.name
-            if target.resolve() != path.resolve():
-                if target.exists():
-                    raise UnsafePathError(str(target), "a different file with this name is in the corpus")
-                shutil.copy2(path, target)
-                path = target
         specs.append(DocumentSpec(doc_id, path.resolve(), meta))
-    report = build_index(settings, specs=specs, remove_missing=False) if specs else BuildReport()
+    try:
+        report = build_index(settings, specs=specs, remove_missing=False) if specs else BuildReport()
+    except BaseException:
+        for target in copied.values():
+            target.unlink(missing_ok=True)
+        raise
+    for doc_id in report.failed:
+        if doc_id in copied:  # a refused document must not stay in the corpus to fail every `build`
+            copied[doc_id].unlink(missing_ok=True)
     return max(_print_report(report), 1 if failed else 0)
 
 

@@ -40,7 +40,9 @@ class DocumentSpec:
         """Hash of the source bytes, the manifest entry and the pipeline version."""
         h = hashlib.sha256(PIPELINE_VERSION.encode())
         for path in [self.path, *self.extra_paths]:
-            h.update(path.read_bytes())
+            with path.open("rb") as fh:  # streamed: a huge file is refused later, not read into memory
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
         h.update(json.dumps(self.meta, sort_keys=True, ensure_ascii=False).encode())
         return h.hexdigest()
 
@@ -65,8 +67,10 @@ class LoadedDocument:
 
 def check_doc_id(doc_id: str, path: Path | str = "") -> str:
     """Reject ids that could escape the store or confuse filters (path separators, control chars)."""
-    if not _SAFE_ID.match(doc_id or ""):
-        raise errors.UnsafePathError(str(path or doc_id), f"document id {doc_id!r} is not a safe name")
+    if not _SAFE_ID.fullmatch(doc_id or ""):  # fullmatch: `$` would accept a trailing newline
+        shown = str(path or doc_id)
+        shown = shown if shown.isprintable() else repr(shown)  # never print raw newlines/NULs
+        raise errors.UnsafePathError(shown, f"document id {doc_id!r} is not a safe name")
     return doc_id
 
 
@@ -83,8 +87,8 @@ def discover(corpus_dir: Path) -> list[DocumentSpec]:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         ignore.update(data.get("ignore", []))
         for entry in data.get("documents", []):
-            path = (corpus_dir / entry["source"]).resolve()
-            extra = [(corpus_dir / entry["raw_source"]).resolve()] if entry.get("raw_source") else []
+            path = _inside(corpus_dir, entry["source"])
+            extra = [_inside(corpus_dir, entry["raw_source"])] if entry.get("raw_source") else []
             doc_id = check_doc_id(entry.get("doc_id") or path.stem, path)
             meta = {k: v for k, v in entry.items() if k not in ("doc_id",)}
             specs.append(DocumentSpec(doc_id, path, meta, extra))
@@ -101,6 +105,17 @@ def discover(corpus_dir: Path) -> list[DocumentSpec]:
                 str(spec.path), f"document id {spec.doc_id!r} is also used by {seen[spec.doc_id]}")
         seen[spec.doc_id] = spec.path
     return specs
+
+
+def _inside(corpus_dir: Path, source: str) -> Path:
+    """A manifest path, which must stay inside the corpus folder (no ``..``, absolute paths or NUL)."""
+    root = corpus_dir.resolve()
+    if not isinstance(source, str) or "\x00" in source:
+        raise errors.UnsafePathError(repr(source), "manifest source must be a file name without NUL bytes")
+    path = (root / source).resolve()
+    if not path.is_relative_to(root):
+        raise errors.UnsafePathError(source, f"manifest source points outside the corpus folder {root}")
+    return path
 
 
 def load(spec: DocumentSpec, max_file_mb: float = 50.0) -> LoadedDocument:
@@ -170,9 +185,10 @@ def read_docx(path: Path) -> str:
 
     try:
         import docx
+        from docx.opc.exceptions import PackageNotFoundError
 
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise errors.DocumentError(str(path), f"not a readable .docx file: {exc}") from exc
     lines = []
     for para in document.paragraphs:

@@ -121,6 +121,11 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 report.failed[spec.doc_id] = str(exc)
                 say(f"error: {exc}")
                 continue
+            except Exception as exc:  # a loader bug on one odd file must not abort the others
+                err = DocumentError(str(spec.path), f"unexpected {type(exc).__name__}: {exc}")
+                report.failed[spec.doc_id] = str(err)
+                say(f"error: {err}")
+                continue
             loaded[spec.doc_id] = doc
             nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
             version = f"{spec.doc_id}@{digest[:12]}"
@@ -148,43 +153,69 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
         collection = chroma_collection(settings)
         vector_store = ChromaVectorStore(chroma_collection=collection)
         embed_model = get_embedding(settings)
+        old_versions = {e["doc_version"] for e in live.values()}
         if not state.get("clean", True):
-            _delete_stale(collection, {e["doc_version"] for e in live.values()})
-        for doc_id, nodes in new_nodes.items():
-            _embed_nodes(nodes, embed_model, settings.embed_batch_size,
-                         lambda done, total: say(f"embedding {doc_id}: {done}/{total} passages"))
-            report.passages_embedded += len(nodes)
-            for start in range(0, len(nodes), 500):
-                vector_store.add(nodes[start:start + 500])
-
-        for doc_id in report.removed:
-            live.pop(doc_id)
-        live.update(new_entries)
-        passages = [p for p in old_passages.values() if p.doc_id in live and p.doc_id not in new_nodes]
-        for doc_id, nodes in new_nodes.items():
-            passages.extend(Passage(n.metadata["passage_id"], doc_id, n.text, _public_meta(n.metadata))
-                            for n in nodes)
-        order = {d: i for i, d in enumerate(live)}
-        passages.sort(key=lambda p: (order.get(p.doc_id, 0), p.metadata.get("position", 0)))
-
-        version = int(state["version"]) + 1
-        name = f"v{version:06d}"
-        folder = tables_dir(store_dir, name)
-        if folder.exists():
-            shutil.rmtree(folder)
-        say(f"lexical index: {len(passages)} passages")
-        write_passages(folder, passages)
-        build_bm25([(p.id, p.text) for p in passages], folder / "bm25")
-        build_tables(folder, loaded, old_tables, live)
-        new_state = {"version": version, "tables": name, "clean": False, "docs": live}
-        write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
+            _delete_stale(collection, old_versions)
+        else:
+            # From here until the commit Chroma holds vectors no state names: tell readers to filter
+            # dense search to live versions (a crash leaves this flag, and the next build cleans up).
+            write_json_atomic(store_dir / STATE_FILE, {**state, "clean": False})
+        try:
+            new_state = _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report,
+                                           loaded, old_passages, old_tables, collection, vector_store,
+                                           embed_model, say)
+        except BaseException:
+            # an exception (disk full, a bug, Ctrl-C) before the commit: put the store back as it was
+            if read_state(store_dir)["version"] == state["version"]:
+                try:
+                    _delete_stale(collection, old_versions)
+                    write_json_atomic(store_dir / STATE_FILE, state)
+                except Exception as cleanup_exc:  # the next build cleans up; never hide the first error
+                    say(f"warning: rollback incomplete ({cleanup_exc}); the next build will finish it")
+                shutil.rmtree(tables_dir(store_dir, f"v{int(state['version']) + 1:06d}"), ignore_errors=True)
+            raise
+        # the commit is done: stale vectors go, then the state is marked clean
         _delete_stale(collection, {e["doc_version"] for e in live.values()})
         new_state["clean"] = True
         write_json_atomic(store_dir / STATE_FILE, new_state)
-        _collect_old_tables(store_dir, keep={name, state["tables"]})
+        _collect_old_tables(store_dir, keep={new_state["tables"], state["tables"]})
     report.seconds = time.perf_counter() - started
     say(report.summary())
     return report
+
+
+def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report, loaded,
+                       old_passages, old_tables, collection, vector_store, embed_model, say) -> dict:
+    """Embed and write the new vectors, build the new tables folder and commit ``state.json``."""
+    for doc_id, nodes in new_nodes.items():
+        _embed_nodes(nodes, embed_model, settings.embed_batch_size,
+                     lambda done, total: say(f"embedding {doc_id}: {done}/{total} passages"))
+        report.passages_embedded += len(nodes)
+        for start in range(0, len(nodes), 500):
+            vector_store.add(nodes[start:start + 500])
+
+    for doc_id in report.removed:
+        live.pop(doc_id)
+    live.update(new_entries)
+    passages = [p for p in old_passages.values() if p.doc_id in live and p.doc_id not in new_nodes]
+    for doc_id, nodes in new_nodes.items():
+        passages.extend(Passage(n.metadata["passage_id"], doc_id, n.text, _public_meta(n.metadata))
+                        for n in nodes)
+    order = {d: i for i, d in enumerate(live)}
+    passages.sort(key=lambda p: (order.get(p.doc_id, 0), p.metadata.get("position", 0)))
+
+    version = int(state["version"]) + 1
+    name = f"v{version:06d}"
+    folder = tables_dir(store_dir, name)
+    if folder.exists():
+        shutil.rmtree(folder)
+    say(f"lexical index: {len(passages)} passages")
+    write_passages(folder, passages)
+    build_bm25([(p.id, p.text) for p in passages], folder / "bm25")
+    build_tables(folder, loaded, old_tables, live)
+    new_state = {"version": version, "tables": name, "clean": False, "docs": live}
+    write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
+    return new_state
 
 
 def _public_meta(metadata: dict) -> dict:
