@@ -5,6 +5,7 @@ version, so a running app keeps answering during and after an index update.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,9 @@ from llama_index.core import VectorStoreIndex
 from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
+from assistant.expansion import curated_terms, expand, glossary_terms
 from indexer.embedding import get_embedding
+from indexer.lang import detect_language
 from indexer.lexical import LexicalIndex
 from indexer.settings import Settings
 from indexer.store import Passage, chroma_collection, load_passages, read_state, tables_dir
@@ -91,28 +94,81 @@ class HybridRetriever:
                 out.append((pid, float(hit.score or 0.0)))
         return out
 
-    def retrieve(self, query: str, k: int | None = None, expansions: list[str] | None = None) -> list[Hit]:
+    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
         """Fused ranking of passages for a question (best first)."""
         k = k or self.settings.top_k
         n = max(self.settings.candidate_k, k)
+        language = detect_language(query)
+        terms = expand(query, language, [*curated_terms(), *glossary_terms(self.tables)])
         query_embedding = self.embed_model.get_query_embedding(query)
-        dense = self.dense(query, n, query_embedding)
-        lexical_query = " ".join([query, *(expansions or [])])
-        lexical = self.lexical.search(lexical_query, n)
+        lists: list[tuple[str, float, list[tuple[str, float]]]] = [
+            ("dense", self.settings.dense_weight, self.dense(query, n, query_embedding)),
+            ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join([query, *terms]), n)),
+        ]
+        translated_weight = (self.settings.translated_weight if language == "en"
+                             else self.settings.translated_weight_fa)
+        if terms and translated_weight > 0:
+            # the question's terms in the other language: a second dense view across languages
+            translated = " ".join(terms)
+            lists.append(("translated", translated_weight,
+                          self.dense(translated, n, self.embed_model.get_query_embedding(translated))))
+        cited = self._citation_matches(query)
+        if cited:
+            lists.append(("cited", self.settings.citation_weight, cited))
+        bibliographic = is_bibliographic(query)
         fused: dict[str, Hit] = {}
         c = self.settings.rrf_k
-        for rank, (pid, score) in enumerate(dense, start=1):
-            hit = fused.setdefault(pid, Hit(self.passages[pid], 0.0))
-            hit.dense, hit.dense_rank = score, rank
-            hit.score += self.settings.dense_weight / (c + rank)
-        for rank, (pid, score) in enumerate(lexical, start=1):
-            if pid not in self.passages:
-                continue
-            hit = fused.setdefault(pid, Hit(self.passages[pid], 0.0))
-            hit.lexical, hit.lexical_rank = score, rank
-            hit.score += self.settings.lexical_weight / (c + rank)
+        for name, weight, ranking in lists:
+            for rank, (pid, score) in enumerate(ranking, start=1):
+                if pid not in self.passages:
+                    continue
+                hit = fused.setdefault(pid, Hit(self.passages[pid], 0.0))
+                if name == "dense":
+                    hit.dense, hit.dense_rank = score, rank
+                elif name == "lexical":
+                    hit.lexical, hit.lexical_rank = score, rank
+                hit.score += weight / (c + rank)
+        for hit in fused.values():
+            if hit.passage.metadata.get("kind") == "reference" and not bibliographic:
+                # bibliography records answer "what is the full reference", not questions about ideas
+                hit.score *= self.settings.reference_penalty
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return ranked[:k]
+
+
+    def _citation_matches(self, query: str) -> list[tuple[str, float]]:
+        """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""
+        names = [m for m in _CITED_NAME.findall(query) if m.lower() not in _NOT_NAMES]
+        if not names:
+            return []
+        years = _YEAR.findall(query)
+        out = []
+        for pid, passage in self.passages.items():
+            if passage.metadata.get("kind") == "reference":
+                continue
+            for name in names:
+                pattern = rf"{re.escape(name)}[^()]{{0,40}}?{years[0] if years else r'(1[34]|20|19)[0-9]{2}'}"
+                if re.search(pattern, passage.text):
+                    out.append((pid, 1.0))
+                    break
+        return out
+
+
+_CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
+_NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "does", "do", "is", "are",
+              "summarise", "summarize", "list", "give", "according", "paper", "in", "for", "and",
+              "smart", "internet", "things", "estonia", "singapore", "barcelona", "dubai", "london",
+              "korea", "south", "china", "iran", "europe", "european", "union", "english", "persian"}
+
+_BIBLIOGRAPHIC = re.compile(
+    r"(full reference|bibliograph|bibtex|\bdoi\b|publisher|published in|which journal|title of|"
+    r"مشخصات کامل|کتاب‌شناسی|ناشر|منبع کامل)", re.IGNORECASE)
+
+
+def is_bibliographic(query: str) -> bool:
+    """Does the question ask for a reference record rather than for what the paper says?"""
+    return _BIBLIOGRAPHIC.search(query) is not None
 
 
 def timed(fn, *args, **kwargs):

@@ -68,6 +68,9 @@ def _pack(sentences: list[_Sentence], max_words: int, overlap: int) -> list[list
 def chunk_document(doc: LoadedDocument, max_words: int = 120, overlap_sentences: int = 1) -> list[TextNode]:
     """Passages of a loaded document as llama-index ``TextNode`` objects, in reading order."""
     nodes: list[TextNode] = []
+    card = document_card(doc)
+    if card:
+        nodes.append(card)
     groups: list[list[Paragraph]] = []
     for paragraph in doc.structure.paragraphs:
         if groups and groups[-1][0].section_path == paragraph.section_path and \
@@ -119,6 +122,31 @@ def _node(doc: LoadedDocument, pack: list[_Sentence], position: int) -> TextNode
         metadata_template="{value}",
         text_template="{metadata_str}\n{content}",
     )
+
+
+_CARD_FIELDS = (("title_fa", "عنوان"), ("title_en", "Title"), ("author", "نویسنده / Author"),
+                ("journal", "نشریه / Journal"), ("year", "سال / Year"))
+
+
+def document_card(doc: LoadedDocument) -> TextNode | None:
+    """A passage with the document's bibliographic card from the manifest (journal, issue, author).
+
+    Running headers with the journal and issue are page furniture and never reach a paragraph, so
+    "where was this published?" is answered from the manifest instead.
+    """
+    meta = doc.spec.meta
+    lines = [f"{label}: {meta[key]}" for key, label in _CARD_FIELDS if meta.get(key)]
+    if not meta.get("journal") or len(lines) < 2:
+        return None
+    position = -1
+    return TextNode(
+        id_=f"{doc.doc_id}:card",
+        text="\n".join(lines),
+        metadata={"doc_id": doc.doc_id, "doc_title": doc.title, "section": "مشخصات سند / About",
+                  "section_path": "مشخصات سند / About", "line_start": 0, "line_end": 0, "page": 0,
+                  "language": "fa", "kind": "card", "position": position},
+        excluded_embed_metadata_keys=list(_NOT_EMBEDDED), excluded_llm_metadata_keys=list(_NOT_EMBEDDED),
+        metadata_template="{value}", text_template="{metadata_str}\n{content}")
 
 
 def embed_text(node: TextNode) -> str:

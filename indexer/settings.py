@@ -46,6 +46,10 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    translated_weight: float = 1.0  # dense search with an English question's Persian terms
+    translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
+    citation_weight: float = 1.0  # passages citing a work named in the question
+    reference_penalty: float = 0.5  # bibliography records, unless the question asks for one
     # answers
     answer_max_sentences: int = 4
     abstain_min_coverage: float = 0.34
