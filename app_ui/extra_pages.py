@@ -1,6 +1,8 @@
 """Sources and Summaries pages: presentation over ``assistant.sources`` and ``assistant.summarize``."""
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from app_ui import resources
@@ -34,4 +36,77 @@ def page_summaries(lang: str) -> None:
     bot = _bot(lang)
     if bot is None:
         return
-    st.info("assistant.summarize landed: wiring pending")
+    body = [p for p in bot.retriever.passages.values()]
+    titles = summarize.section_titles(body)
+    mode = st.radio(_t("sum.mode", lang), ["section", "topic"], key="sum_mode", horizontal=True,
+                    format_func=lambda m: _t(f"sum.mode_{m}", lang))
+    if mode == "section":
+        query = st.selectbox(_t("sum.section", lang), titles, key="sum_section") if titles else None
+    else:
+        query = st.text_input(_t("sum.topic", lang), key="sum_topic").strip()
+    out_lang = st.radio(_t("sum.language", lang), ["fa", "en"], key="sum_lang", horizontal=True,
+                        index=0 if lang == "fa" else 1,
+                        format_func=lambda c: {"fa": "فارسی", "en": "English"}[c])
+    if st.button(_t("sum.go", lang), key="sum_go", disabled=not query):
+        with st.spinner(_t("ask.thinking", lang)):
+            try:
+                kwargs = {"section": query} if mode == "section" else {"topic": query}
+                summary = summarize.summarize(bot, lang=out_lang, **kwargs)
+            except LookupError as exc:
+                st.error(str(exc))
+                return
+            st.session_state["summary"] = summary
+            st.session_state["summary_md"] = summarize.to_markdown(summary).encode("utf-8")
+            st.session_state["summary_pdf"] = _pdf_bytes(summarize, summary)
+    summary = st.session_state.get("summary")
+    if summary is None:
+        return
+    _render_summary(summary, lang)
+    name = re.sub(r"[^\w\u0600-\u06FF]+", "-", summary.title).strip("-")[:60] or "summary"
+    c1, c2 = st.columns(2)
+    c1.download_button(_t("sum.md", lang), st.session_state["summary_md"], file_name=f"{name}.md",
+                       mime="text/markdown", key="sum_dl_md")
+    pdf = st.session_state.get("summary_pdf")
+    if isinstance(pdf, bytes):
+        c2.download_button(_t("sum.pdf", lang), pdf, file_name=f"{name}.pdf", mime="application/pdf",
+                           key="sum_dl_pdf")
+    else:
+        c2.warning(f"{_t('sum.pdf_failed', lang)} {pdf}")
+
+
+def _pdf_bytes(summarize, summary) -> bytes | str:
+    """The summary as PDF bytes, or the error message when it cannot be made."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = summarize.to_pdf(summary, Path(tmp) / "summary.pdf")
+            return Path(path).read_bytes()
+    except Exception as exc:  # noqa: BLE001 — shown beside the Markdown download
+        return str(exc) or type(exc).__name__
+
+
+def _render_summary(summary, lang: str) -> None:
+    d = "rtl" if summary.lang == "fa" else "ltr"
+    html(f'<h3 class="kb-block" dir="auto">{esc(summary.title)}</h3>')
+    if summary.note:
+        html(block(summary.note, summary.lang, "kb-meta"))
+    for sub in summary.subsections:
+        html(f'<h4 class="kb-block" dir="auto">{esc(sub.title)}</h4>')
+        items = []
+        for p in sub.points:
+            where = location({"page": p.page, "line_start": p.line_start, "line_end": p.line_end},
+                             lambda k: _t(k, lang))
+            items.append(f'<li dir="{"rtl" if p.language == "fa" else "auto"}">{esc(p.text)}'
+                         f' <span class="kb-meta">({esc(where)})</span></li>')
+        html(f'<ul class="kb-summary" dir="{d}">{"".join(items)}</ul>')
+    if summary.glossary:
+        st.caption(_t("page.glossary", lang))
+        html(f'<ul dir="{d}">' + "".join(f'<li><span dir="rtl">{esc(g.get("fa"))}</span> — '
+                                          f'<span dir="ltr">{esc(g.get("en"))}</span></li>'
+                                          for g in summary.glossary) + "</ul>")
+    if summary.works:
+        st.caption(_t("ask.works", lang))
+        html(f'<ul dir="{d}">' + "".join(f'<li dir="auto">{esc(w.get("reference") or w.get("key"))}</li>'
+                                          for w in summary.works) + "</ul>")

@@ -11,6 +11,7 @@ import streamlit as st
 from app_ui import resources
 from app_ui.i18n import t as _t
 from app_ui.render import block, esc, location, passage_html, text_dir
+from indexer.chunking import SECTION_SEP
 from indexer.settings import PROJECT_ROOT
 
 EVAL_DIR = PROJECT_ROOT / "evals" / "results"
@@ -67,8 +68,8 @@ def answer_html(result: dict) -> str:
         marks = "".join(f'<sup class="kb-cite">[{order.index(pid) + 1}]</sup>'
                         for pid in sentence.get("passage_ids", []))
         parts.append(f"{esc(sentence['text'])}{marks}")
-    lang = result.get("language")
-    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.get("answer", ""), lang)}">'
+    # the direction follows the answer's text (a Persian answer to an English question reads RTL)
+    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.get("answer", ""))}">'
             + " ".join(parts) + "</div>")
 
 
@@ -177,8 +178,8 @@ def document_sections(bot, doc_id: str) -> list[dict[str, Any]]:
         m = p.metadata
         title = m.get("section") or ""
         if not sections or sections[-1]["path"] != title:
-            leaf = title.split(" > ")[-1] if title else ""
-            sections.append({"path": title, "title": leaf or "—", "level": levels.get(leaf, title.count(" > ") + 1),
+            leaf = title.split(SECTION_SEP)[-1].strip() if title else ""
+            sections.append({"path": title, "title": leaf or "—", "level": levels.get(leaf, title.count(SECTION_SEP) + 1),
                              "text": p.text, "pages": set(), "language": m.get("language")})
         else:
             sections[-1]["text"] += "\n\n" + _strip_overlap(sections[-1]["text"], p.text)

@@ -1,0 +1,108 @@
+"""Streamlit AppTest tests of the page logic (no browser): language switch, ask, abstain, pages."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_ui.i18n import STRINGS, t
+from app_ui.render import block, highlight
+
+APP = "app.py"
+
+
+def html_of(at: AppTest) -> str:
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def run_app(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=300)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def test_every_label_is_translated():
+    for key, entry in STRINGS.items():
+        assert entry.get("fa") and entry.get("en"), key
+
+
+def test_rendering_escapes_document_text():
+    out = block("<script>alert(1)</script> <img src=x onerror=alert(2)>", None)
+    assert "<script" not in out and "<img" not in out and "&lt;script&gt;" in out
+    assert 'dir="ltr"' in out
+    assert 'dir="rtl"' in block("کشورداری هوشمند", None)
+    assert "<mark" in highlight("الف ب. کشورداری  هوشمند است.", ["کشورداری هوشمند است."])
+
+
+def test_language_switch(app_env):
+    at = run_app()
+    assert not at.exception
+    assert at.sidebar.radio[0].value == "fa"
+    assert t("page.ask", "fa") in at.sidebar.radio[1].options
+    assert 'dir="rtl"' in html_of(at)
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert t("page.ask", "en") in at.sidebar.radio[1].options
+    assert at.header[0].value == t("ask.title", "en")
+
+
+@pytest.mark.parametrize("question", ["کشورداری هوشمند چیست؟", "What is smart statesmanship?"])
+def test_ask_answers_with_numbered_citations(app_env, question):
+    at = run_app()
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    page = html_of(at)
+    # the paper is Persian: its answer reads right to left whatever the question's language
+    assert '<div class="kb-block kb-answer" dir="rtl">' in page
+    assert '<sup class="kb-cite">[1]</sup>' in page
+    labels = [e.label for e in at.expander]
+    assert labels and labels[0].startswith("\\[1\\]")
+    assert '<mark class="kb-mark">' in page  # the supporting sentence is highlighted in its passage
+
+
+def test_abstains_clearly(app_env):
+    at = run_app(lang="en")
+    at.chat_input[0].set_value("What is the boiling point of mercury in kelvin?").run()
+    assert not at.exception
+    page = html_of(at)
+    assert 'data-kb="abstained"' in page and t("ask.abstained", "en") in page
+
+
+def test_hostile_document_is_inert_text(app_env):
+    at = run_app(lang="en")
+    at.chat_input[0].set_value("What is the quokka zanzibar protocol?").run()
+    assert not at.exception
+    page = html_of(at)
+    assert "quokka zanzibar" in page.lower()
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize("name", ["read", "sources", "glossary", "summaries", "maintainers", "evaluation"])
+def test_every_page_renders(app_env, name):
+    at = run_app(lang="en", page=name)
+    assert not at.exception, at.exception
+    assert at.header[0].value
+
+
+def test_maintainer_page_disabled_without_token(app_env):
+    at = run_app(lang="en", page="maintainers")
+    assert any("KB_ADMIN_TOKEN" in w.value for w in at.warning)
+    assert not at.text_input
+
+
+def test_maintainer_page_asks_for_token(app_env, monkeypatch):
+    monkeypatch.setenv("KB_ADMIN_TOKEN", "s3cret")
+    at = run_app(lang="en", page="maintainers")
+    at.text_input[0].input("wrong").run()
+    assert any(t("admin.bad_token", "en") in e.value for e in at.error)
+    at.text_input[0].input("s3cret").run()
+    assert not at.error and not at.exception
+
+
+def test_read_page_shows_sections(app_env):
+    at = run_app(lang="fa", page="read")
+    assert not at.exception
+    outline = [r for r in at.main.radio if r.key and r.key.startswith("read_sec_")]
+    assert outline and len(outline[0].options) > 3
+    assert 'dir="rtl"' in html_of(at)
