@@ -15,6 +15,7 @@ the preferred spelling of the word has one (می‌کند, فناوری‌های
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -317,6 +318,7 @@ def _flatten(out) -> str:
     return "".join(reversed(parts))
 
 
+@functools.lru_cache(maxsize=4096)
 def unchunk(line: str) -> str:
     """Undo the seed extractor's chunk reversal (DESIGN §4) on one line."""
     lm = get_lm()
@@ -439,9 +441,52 @@ def _offsets(w: str) -> list[bool]:
     return flags
 
 
+def _reverse_line(line: str) -> str:
+    return "".join(MIRROR.get(c, c) for c in reversed(line))
+
+
+def _fix_digits(line: str) -> str:
+    return re.sub(r"\d{2,}", lambda m: m.group()[::-1], line)
+
+
+def _fix_zwnj_swaps(line: str) -> str:
+    from indexer.rtl.detect import zwnj_swaps
+
+    def fix(m: re.Match) -> str:
+        return zwnj_swaps(m.group()) or m.group()
+    return _FA_WORD.sub(fix, line)
+
+
+def _tidy(text: str) -> str:
+    """Typography of a rebuilt line: one space after Persian punctuation, none before it."""
+    text = re.sub(r"([،؛:!?؟]|\)\.)(?=[\u0621-\u06cc])", r"\1 ", text)
+    text = re.sub(r"(?<=[\u0621-\u06cc\d]) +([،؛:.!?؟])", r"\1", text)
+    return re.sub(r" {2,}", " ", text).strip()
+
+
 def repair_line(line: str) -> str:
-    return unchunk(line)
+    """The line in logical order with standard characters; clean lines come back unchanged."""
+    from indexer.rtl.detect import classify_line
+    from indexer.rtl.text import fix_presentation_forms, strip_embedding_marks
+
+    kind = classify_line(line)
+    if kind in ("clean_fa", "not_fa"):
+        return line
+    if kind == "bidi_marks":
+        fixed = strip_embedding_marks(line)
+        return fixed if classify_line(fixed) in ("clean_fa", "not_fa", "bidi_marks") else repair_line(fixed)
+    if kind == "presentation_forms":
+        fixed = fix_presentation_forms(line)
+        return fixed if classify_line(fixed) in ("clean_fa", "not_fa", "presentation_forms") else repair_line(fixed)
+    if kind == "garbled_reversed":
+        return _reverse_line(line)
+    if kind == "garbled_zwnj_swap":
+        return _fix_zwnj_swaps(line)
+    if kind == "reversed_digits":
+        return _fix_digits(line)
+    return _tidy(unchunk(line))
 
 
 def repair_text(text: str) -> str:
+    """Repair every line of ``text``; the number and order of lines is kept."""
     return "\n".join(repair_line(x) for x in text.split("\n"))

@@ -10,7 +10,7 @@ BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069
 _BIDI_RE = re.compile("[" + BIDI_MARKS + "]")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
-PERSIAN_LETTERS = set("ءآأؤإئابتثجحخدذرزسشصضطظعغفقلمنهوپچژکگیةۀك ي".replace(" ", ""))
+PERSIAN_LETTERS = set("ءآأؤإئابتثجحخدذرزسشصضطظعغفقلمنهوپچژکگیةۀك ي".replace(" ", "")) | {chr(c) for c in range(0x064B, 0x0656)}
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PUNCT = set("،؛؟.,;:!?()«»[]{}\"'-–—/…*")
@@ -27,6 +27,18 @@ def is_fa_letter(ch: str) -> bool:
 
 def has_bidi_marks(text: str) -> bool:
     return bool(_BIDI_RE.search(text))
+
+
+_EMBED_RE = re.compile("[\u202a-\u202e]")
+
+
+def has_embedding_marks(text: str) -> bool:
+    """pdftotext wraps text in U+202A–U+202E; RLM/LRM (U+200E/F) are legitimate in clean text."""
+    return bool(_EMBED_RE.search(text))
+
+
+def strip_embedding_marks(text: str) -> str:
+    return _EMBED_RE.sub("", text)
 
 
 def strip_bidi(text: str) -> str:
