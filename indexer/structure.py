@@ -32,6 +32,7 @@ class Section:
     line_end: int
     page_start: int | None = None
     page_end: int | None = None
+    run_in: bool = False  # a run-in heading opening a paragraph («رایانش ابری: …»)
 
 
 @dataclass
@@ -78,13 +79,53 @@ class DocumentStructure:
     @property
     def outline(self) -> list[dict]:
         return [{"title": s.title, "level": s.level, "line_start": s.line_start,
-                 "line_end": s.line_end, "page_start": s.page_start, "page_end": s.page_end}
+                 "line_end": s.line_end, "page_start": s.page_start, "page_end": s.page_end,
+                 "path": list(s.path), "run_in": s.run_in}
                 for s in self.sections]
 
 
-def _heading_level(title: str) -> int:
-    # Numbered headings («1- …») are the strategies inside the «راهبردها» section.
-    return 2 if re.match(r"^\s*\d+\s*[-–.)]", title) else 1
+_TOP_LEVEL = {"مقدمه", "چکیده", "نتیجه‌گیری", "نتیجه گیری", "مآخذ", "منابع", "فهرست منابع",
+              "تقدیر و تشکر", "Abstract", "References", "Introduction", "Conclusion"}
+_CONNECTIVE_END = ("و", "در", "از", "به", "با", "برای", "بر", "of", "and", "the", "in", "for")
+# a run-in heading: a short noun phrase opening a paragraph and ending in a colon («رایانش ابری: …»)
+_RUN_IN = re.compile(r"^(?P<title>[^:.()،؛!?؟«»]{2,80}?)\s*(?P<marker>\d{1,2})?\s*:\s")
+_RUN_IN_MAX_WORDS = 8
+_VERBISH = {"است", "هست", "دارد", "دارند", "هستند", "باشد", "باشند", "شود", "شوند", "کرد", "کند",
+            "کنند", "گفت", "بود", "بودند", "شد", "شدند"}
+
+
+def _heading_level(title: str, previous: list["Section"] | None = None) -> int:
+    """Level of a stand-alone heading.
+
+    Numbered headings («1- …») sit under the previous top-level heading; a heading that repeats and
+    extends the previous top-level title («چالش‌ها … » → «چالش‌ها … در زمان ورود») is its child;
+    everything else is top level (the PDF lost font sizes, so deeper nesting is not guessed).
+    """
+    title = title.strip()
+    if title in _TOP_LEVEL or not previous:
+        return 1
+    top = next((s for s in reversed(previous) if s.level == 1), None)
+    if re.match(r"^\s*\d+\s*[-–.)]", title):
+        return 2
+    if top is not None and title != top.title and title.startswith(top.title):
+        return 2
+    return 1
+
+
+def run_in_title(text: str) -> str | None:
+    """The run-in heading that opens a paragraph («رایانش ابری1: …» → «رایانش ابری»), if any."""
+    m = _RUN_IN.match(text)
+    if not m:
+        return None
+    title = m.group("title").strip()
+    words = title.split()
+    if not words or len(words) > _RUN_IN_MAX_WORDS or any(w in _VERBISH for w in words):
+        return None
+    if any(w.startswith("می\u200c") or w.startswith("نمی\u200c") for w in words):
+        return None
+    if re.search(r"\d{4}", title):
+        return None
+    return title
 
 
 def _pages(rows: list[dict]) -> dict[int, int]:
@@ -118,8 +159,10 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
     paragraphs: list[Paragraph] = []
     footnotes: list[Footnote] = []
     path: list[str] = []
+    heading_path: list[str] = []  # path of the last stand-alone heading (run-ins nest below it)
     current: list[dict] = []
     current_kind = ""
+    last_kind = ""
 
     def flush() -> None:
         nonlocal current
@@ -146,11 +189,29 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
             continue
         if kind == "heading":
             flush()
-            level = _heading_level(text)
-            path = path[: level - 1] + [text]
+            if last_kind == "heading" and sections and \
+                    sections[-1].title.split()[-1] in _CONNECTIVE_END:
+                # a heading that wrapped onto a second line («… فراگیر و» / «بازیابی‌های …»)
+                merged = sections[-1]
+                merged.title = f"{merged.title} {text}"
+                merged.path[-1] = merged.title
+                merged.line_end = row["line_no"]
+                path = list(merged.path)
+                heading_path = list(merged.path)
+                last_kind = kind
+                continue
+            level = _heading_level(text, [s for s in sections if not s.run_in])
+            stand_alone = [s for s in sections if not s.run_in]
+            parent = next((s.path for s in reversed(stand_alone) if s.level < level), []) \
+                if level > 1 else []
+            path = list(parent) + [text]
+            level = len(path)
+            heading_path = list(path)
             sections.append(Section(text, level, list(path), row["line_no"], row["line_no"],
                                     pages.get(row["line_no"])))
+            last_kind = kind
             continue
+        last_kind = kind
         if kind != current_kind:
             flush()
             current_kind = kind
@@ -162,6 +223,13 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
                 path = ["چکیده"]
                 sections.append(Section("چکیده", 1, ["چکیده"], row["line_no"], row["line_no"],
                                         pages.get(row["line_no"])))
+        if not current and kind == "body":
+            title = run_in_title(text)
+            if title and title != (path[-1] if path else None):
+                base = heading_path if heading_path else []
+                path = list(base) + [title]
+                sections.append(Section(title, len(path), list(path), row["line_no"], row["line_no"],
+                                        pages.get(row["line_no"]), run_in=True))
         current.append(row)
         ends_paragraph = kind == "reference" and text.endswith(".") and len(text) < short
         if kind == "body" and text.endswith(_SENTENCE_END) and len(text) < short:
