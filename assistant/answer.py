@@ -1,66 +1,354 @@
-"""Extractive answers: the sentences of the retrieved passages that best answer the question.
+"""Extractive answers: sentences of the retrieved passages that answer the question, each cited.
 
-Offline and faithful by construction: every answer sentence is a sentence of a passage, tagged
-with that passage's id. Sentences are scored by e5 similarity to the question (query vs passage
-roles) plus lexical overlap, near-duplicates are dropped, and the chosen sentences are shown in
-the order of the passages they come from.
+Offline and faithful by construction: every answer sentence is a sentence of a retrieved passage,
+verbatim, tagged with the passage id(s) it occurs in and the works cited inside it. Nothing is
+paraphrased or translated; English glosses of Persian terms come from the paper's own glossary.
+
+How sentences are chosen (:func:`compose`):
+
+1. **Candidates** — the sentences of the top passages (hazm's sentence splitter). A sentence that
+   occurs in two passages (chunk overlap) becomes one candidate citing both. Bibliography passages
+   (``kind == "reference"`` or the ``cited-works`` document) and sentences that look like reference
+   records only feed *citation* questions ("who / which source …"); headings and fragments are dropped.
+2. **Relevance** — e5 cosine of question (query role) and sentence (passage role), plus lexical
+   overlap with the question's hazm tokens, plus a small prior from the passage's fused rank.
+3. **Question type** sets the length: a *definition* gets the best 1–2 sentences, best first; a
+   *list* or *overview* gets up to ``max_sentences`` (+2 for lists), in the paper's reading order.
+4. **Diversity** — maximal marginal relevance over the sentence embeddings, and a hard near-duplicate
+   filter (token overlap > 0.7 or character 4-gram containment > 0.8), so no claim is said twice.
+5. **Language** — Persian questions get Persian sentences. English questions get sentences of the
+   English abstract when one of them is about as relevant as the best Persian sentence; otherwise the
+   Persian evidence, flagged ``source_language="fa"`` and glossed with the glossary's English terms.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 import numpy as np
 
 from assistant.retrieval import Hit
+from indexer.lang import detect_language
 from indexer.normalize import lexical_tokens, split_sentences
 
+ZWNJ = "\u200c"
 
+# ---------------------------------------------------------------------------- question types
+DEFINITION, LIST, OVERVIEW, CITATION, GENERAL = "definition", "list", "overview", "citation", "general"
+
+_TYPE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    (CITATION, re.compile(
+        r"(چه\s*کس|(?:کدام|چه)\s*(?:منبع|منابع|نویسنده|پژوهشگر|پژوهش|اثر|آثار|مقاله|مطالعه|مطالعات)|"
+        r"به\s*(?:نقل\s*از|گفته)|استناد|ارجاع|مآخذ|"
+        r"\bwho\b|\bcit(?:e|es|ed|ing|ation|ations)\b|\breferences?\b|according to whom|"
+        r"\b(?:which|what)\s+(?:sources?|studies|works|authors?|papers?|scholars?)\b)", re.I)),
+    (LIST, re.compile(
+        r"(کدام(?:\s*|\u200c)?(?:اند|ند)|چه\s+\S+(?:\u200c|\s)?(?:ها|های)ی|(?:ابعاد|مولفه|مؤلفه|ارکان|ساحت|"
+        r"انواع|چالش|ریسک|موانع|راهبرد|ابزار|فناوری|مصادیق|نمونه)(?:\u200c?ها|ی|های)?\s.*(?:کدام|چیست|چیستند)|"
+        r"نام\s*ببر|فهرست|"
+        r"\bwhat are\b|\bwhich\b|\blist\b|\bname the\b|\b(?:dimensions|components|pillars|types|kinds|"
+        r"challenges|risks|barriers|strategies|tools|technologies|examples)\b)", re.I)),
+    (DEFINITION, re.compile(
+        r"(چیست\s*[؟?]?\s*$|یعنی\s*چه|تعریف|منظور\s*از|مفهوم|"
+        r"^\s*what\s+(?:is|does)\b|\bdefin(?:e|ition)\b|\bmeaning of\b|\bmeant by\b)", re.I)),
+    (OVERVIEW, re.compile(
+        r"(چرا|چگونه|چطور|توضیح|شرح|نقش|اهمیت|تفاوت|رابطه|"
+        r"جمع\s*\u200c?بندی|خلاصه|\bsummar|\bwhy\b|\bhow\b|\bexplain\b|\bdescribe\b|\boverview\b|\brole\b|\bdifference\b|\brelation)", re.I)),
+]
+
+
+def question_type(question: str) -> str:
+    """``definition`` | ``list`` | ``overview`` | ``citation`` | ``general``.
+
+    >>> question_type("دموکراسی دیجیتال چیست؟")
+    'definition'
+    >>> question_type("سه ساحت کشورداری هوشمند کدام‌اند؟")
+    'list'
+    >>> question_type("Who defined smart cities?")
+    'citation'
+    >>> question_type("Why does smart statesmanship fail?")
+    'overview'
+    """
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(question):
+            return name
+    return GENERAL
+
+
+def answer_length(qtype: str, max_sentences: int) -> int:
+    """How many sentences a question of this type gets (``max_sentences`` is the settings value)."""
+    return {DEFINITION: min(2, max_sentences), LIST: max_sentences + 2, CITATION: min(3, max_sentences),
+            OVERVIEW: max_sentences + 1}.get(qtype, max_sentences)
+
+
+# ---------------------------------------------------------------------------- data
 @dataclass
 class AnswerSentence:
+    """One answer sentence: verbatim text of the passage(s) it cites."""
+
     text: str
-    passage_id: str
-    score: float
-    rank: int  # rank of its passage
-    position: int  # position inside its passage
+    passage_ids: list[str]
+    score: float = 0.0
+    rank: int = 0          # fused rank of its (first) passage
+    position: int = 0      # sentence index inside that passage
+    language: str = "fa"   # language of the sentence (= of its source)
+    section: str | None = None
+    page: int | None = None
+    line_start: int | None = None
+    citations: list[str] = field(default_factory=list)  # keys of works cited inside the sentence
+    glosses: list[dict] = field(default_factory=list)   # [{"fa", "en"}] for English readers
+    order: tuple = (0, 0)  # reading order in the corpus (doc, line, position)
+    reference: bool = False        # from a bibliography record (citation questions only)
+    generated: bool = False        # written by the optional LLM backend (not verbatim)
+    supported: bool | None = None  # LLM sentences: passed the support check against its cited passage
+    support: str | None = None     # how: "4-gram" | "e5" | "unsupported" | "no citation"
+
+    @property
+    def passage_id(self) -> str:
+        return self.passage_ids[0]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``sentences`` item of ``ask --json`` (``text``, ``passage_ids``) plus provenance."""
+        out: dict[str, Any] = {"text": self.text, "passage_ids": list(self.passage_ids)}
+        out.update({"language": self.language, "section": self.section, "page": self.page,
+                    "citations": list(self.citations)})
+        if self.glosses:
+            out["glosses"] = list(self.glosses)
+        if self.generated:
+            out.update({"generated": True, "supported": self.supported, "support": self.support})
+        return out
 
 
-def _overlap(query_tokens: set[str], sentence: str) -> float:
-    tokens = set(lexical_tokens(sentence))
+# ---------------------------------------------------------------------------- filters
+_REFERENCE_LIKE = re.compile(
+    r"(\b(?:19|20)\d\d\b.*\b(?:journal|press|vol\.|pp\.|doi|https?://|proceedings|publishing)\b|"
+    r"\b(?:journal|press|vol\.|pp\.|doi|https?://)\b.*\b(?:19|20)\d\d\b|"
+    r"(?:فصلنامه|مجله|انتشارات|نشر)\s.*\b1[34]\d\d\b.*[،,].*(?:شماره|دوره|ص\.)|"
+    r"^\s*[\w\u0600-\u06FF\u200c\- ]{2,40}[،,]\s*[\w\u0600-\u06FF\u200c\-. ]{1,30}\s*\(\s*(?:1[34]|19|20)\d\d\s*\))",
+    re.I)
+
+
+def is_reference_passage(hit_or_passage) -> bool:
+    """A bibliography record (paper's reference list or the cited-works document)."""
+    passage = getattr(hit_or_passage, "passage", hit_or_passage)
+    meta = passage.metadata or {}
+    return meta.get("kind") == "reference" or passage.doc_id == "cited-works" or \
+        str(meta.get("doc_id", "")).startswith("cited-works")
+
+
+def looks_like_reference(sentence: str) -> bool:
+    """A sentence that reads like a bibliography record rather than a claim."""
+    return bool(_REFERENCE_LIKE.search(sentence))
+
+
+def _content_words(sentence: str) -> int:
+    return len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence))
+
+
+# ---------------------------------------------------------------------------- similarity helpers
+def _norm(text: str) -> str:
+    try:
+        from evals.metrics import normalise
+        return normalise(text)
+    except ImportError:  # pragma: no cover - evals ships with the repo
+        return re.sub(r"[^\w]", "", text.replace(ZWNJ, "")).lower()
+
+
+def _grams(text: str, n: int = 4) -> set[str]:
+    s = _norm(text)
+    return {s[i:i + n] for i in range(max(len(s) - n + 1, 0))} if len(s) >= n else {s} if s else set()
+
+
+def _overlap(query_tokens: set[str], tokens: set[str]) -> float:
     if not query_tokens or not tokens:
         return 0.0
     return len(query_tokens & tokens) / len(query_tokens)
 
 
-def _similar(a: set[str], b: set[str]) -> bool:
-    return bool(a and b) and len(a & b) / min(len(a), len(b)) > 0.7
+def near_duplicate(a_tokens: set[str], b_tokens: set[str], a_grams: set[str], b_grams: set[str]) -> bool:
+    """Token overlap > 0.7 of the shorter, or > 0.8 of the shorter's 4-grams inside the other."""
+    if a_tokens and b_tokens and len(a_tokens & b_tokens) / min(len(a_tokens), len(b_tokens)) > 0.7:
+        return True
+    if a_grams and b_grams and len(a_grams & b_grams) / min(len(a_grams), len(b_grams)) > 0.8:
+        return True
+    return False
 
 
-def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
-            max_passages: int = 4) -> list[AnswerSentence]:
-    """Pick up to ``max_sentences`` sentences from the top passages, best evidence first in rank order."""
-    candidates: list[AnswerSentence] = []
+# ---------------------------------------------------------------------------- glossary
+def glossary_entries(tables: dict[str, dict[str, Any]] | None) -> list[dict]:
+    """All glossary rows of all documents (``[]`` before the glossary tables exist)."""
+    out, seen = [], set()
+    for table in (tables or {}).values():
+        for entry in table.get("glossary", []) or []:
+            fa, en = (entry.get("fa") or "").strip(), (entry.get("en") or "").strip()
+            if fa and en and (fa, en) not in seen:
+                seen.add((fa, en))
+                out.append({"fa": fa, "en": en})
+    return out
+
+
+def glosses_for(text: str, glossary: Iterable[dict]) -> list[dict]:
+    """Glossary terms (``{"fa", "en"}``) whose Persian form occurs in ``text``, longest first."""
+    hay = _norm(text)
+    found: list[dict] = []
+    for entry in sorted(glossary, key=lambda e: -len(e["fa"])):
+        key = _norm(entry["fa"])
+        if len(key) >= 3 and key in hay and not any(key in _norm(f["fa"]) for f in found):
+            found.append({"fa": entry["fa"], "en": entry["en"]})
+    return found
+
+
+def _citation_keys(sentence: str) -> list[str]:
+    try:
+        from indexer.citations import extract_citations
+    except ImportError:
+        return []
+    keys: list[str] = []
+    for citation in extract_citations(sentence):
+        if citation.key not in keys:
+            keys.append(citation.key)
+    return keys
+
+
+# ---------------------------------------------------------------------------- composer
+def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool) -> list[AnswerSentence]:
+    """Answer-sentence candidates of the top passages, one per distinct sentence."""
+    by_text: dict[str, AnswerSentence] = {}
     for rank, hit in enumerate(hits[:max_passages]):
-        for position, sentence in enumerate(split_sentences(hit.passage.text)):
-            if len(sentence.split()) >= 4:
-                candidates.append(AnswerSentence(sentence, hit.passage.id, 0.0, rank, position))
+        passage = hit.passage
+        reference = is_reference_passage(passage)
+        if reference and not allow_references:
+            continue
+        meta = passage.metadata or {}
+        for position, sentence in enumerate(split_sentences(passage.text)):
+            sentence = sentence.strip()
+            if _content_words(sentence) < 4:
+                continue
+            if not reference and looks_like_reference(sentence) and not allow_references:
+                continue
+            key = _norm(sentence)
+            if key in by_text:
+                if passage.id not in by_text[key].passage_ids:
+                    by_text[key].passage_ids.append(passage.id)
+                continue
+            by_text[key] = AnswerSentence(
+                text=sentence, passage_ids=[passage.id], rank=rank, position=position,
+                language=detect_language(sentence), section=meta.get("section") or None,
+                page=meta.get("page") or None, line_start=meta.get("line_start"),
+                reference=reference or looks_like_reference(sentence),
+                order=(passage.doc_id, meta.get("line_start") or 0, meta.get("position") or 0, position))
+    return list(by_text.values())
+
+
+def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4, max_passages: int = 5,
+            tables: dict[str, dict[str, Any]] | None = None, language: str | None = None,
+            min_relevance: float = 0.0) -> list[AnswerSentence]:
+    """The answer to ``question`` as cited sentences of ``hits`` (see the module docstring).
+
+    ``max_sentences`` is the settings value (``answer_max_sentences``); the question type adapts it.
+    ``tables`` (``Assistant.tables``) supplies the glossary and resolves citations when present.
+    """
+    question = question.strip()
+    if not question or not hits:
+        return []
+    language = language or detect_language(question)
+    qtype = question_type(question)
+    allow_refs = qtype == CITATION
+    candidates = candidates_from(hits, max_passages, allow_refs)
     if not candidates:
         return []
-    q = np.asarray(embed_model.get_query_embedding(question))
-    vectors = np.asarray(embed_model.get_text_embedding_batch([c.text for c in candidates]))
+    q = np.asarray(embed_model.get_query_embedding(question), dtype=np.float32)
+    vectors = np.asarray(embed_model.get_text_embedding_batch([c.text for c in candidates]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    q /= np.linalg.norm(q) + 1e-9
     dense = vectors @ q
     q_tokens = set(lexical_tokens(question))
-    for cand, sim in zip(candidates, dense):
-        # rank prior: a sentence of the best passage is more likely on topic
-        cand.score = float(sim) + 0.15 * _overlap(q_tokens, cand.text) - 0.01 * cand.rank
-    chosen: list[AnswerSentence] = []
-    chosen_tokens: list[set[str]] = []
-    best = max(c.score for c in candidates)
-    for cand in sorted(candidates, key=lambda c: -c.score):
-        if len(chosen) >= max_sentences or cand.score < best - 0.08:
-            break
-        tokens = set(lexical_tokens(cand.text))
-        if any(_similar(tokens, t) for t in chosen_tokens):
+    tokens = [set(lexical_tokens(c.text)) for c in candidates]
+    grams = [_grams(c.text) for c in candidates]
+    for cand, sim, toks in zip(candidates, dense, tokens):
+        # rank prior: a sentence of a better passage is more likely on topic
+        cand.score = float(sim) + 0.15 * _overlap(q_tokens, toks) - 0.01 * cand.rank
+        if allow_refs:
+            # a citation question prefers claims that name their work over bare reference records
+            if _citation_keys(cand.text):
+                cand.score += 0.03
+            elif cand.reference:
+                cand.score -= 0.03
+
+    pool = list(range(len(candidates)))
+    english_source = False
+    if language == "en":
+        en = [i for i in pool if candidates[i].language == "en"]
+        fa = [i for i in pool if candidates[i].language != "en"]
+        best_en = max((candidates[i].score for i in en), default=-1.0)
+        best_fa = max((candidates[i].score for i in fa), default=-1.0)
+        # the abstract answers when its best sentence is about as relevant as the Persian evidence
+        # a citation question needs the sentences that name works: the abstract names none
+        en_cites = not allow_refs or any(_citation_keys(candidates[i].text) for i in en)
+        if en and en_cites and best_en >= best_fa - 0.02:
+            pool, english_source = en, True
+        else:
+            pool = fa or en
+    else:
+        fa = [i for i in pool if candidates[i].language == "fa"]
+        pool = fa or pool
+
+    n = answer_length(qtype, max_sentences)
+    margin = {DEFINITION: 0.05, LIST: 0.10, OVERVIEW: 0.09}.get(qtype, 0.08)
+    best = max(candidates[i].score for i in pool)
+    chosen: list[int] = []
+    remaining = [i for i in pool if candidates[i].score >= max(best - margin, min_relevance)]
+    while remaining and len(chosen) < n:
+        def mmr(i: int) -> float:
+            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            return 0.75 * candidates[i].score - 0.25 * redundancy
+        i = max(remaining, key=mmr)
+        remaining.remove(i)
+        if any(near_duplicate(tokens[i], tokens[j], grams[i], grams[j]) for j in chosen):
             continue
-        chosen.append(cand)
-        chosen_tokens.append(tokens)
-    return sorted(chosen, key=lambda c: (c.rank, c.position))
+        chosen.append(i)
+
+    glossary = glossary_entries(tables) if language == "en" and not english_source else []
+    out = [candidates[i] for i in chosen]
+    for cand in out:
+        cand.citations = _citation_keys(cand.text)
+        if glossary and cand.language != "en":
+            cand.glosses = glosses_for(cand.text, glossary)
+    if qtype == DEFINITION:
+        # the defining sentence first, then any support in reading order
+        head, tail = out[:1], sorted(out[1:], key=lambda c: c.order)
+        return head + tail
+    return sorted(out, key=lambda c: c.order)
+
+
+PERSIAN_SOURCE_NOTE = "(Source: the Persian text of the paper, quoted verbatim; key terms glossed in English.)"
+
+
+def render_answer(sentences: list[AnswerSentence], language: str, passage_numbers: dict[str, int] | None = None,
+                  glosses: bool = True) -> str:
+    """The ``answer`` string: the sentences joined, with an explicit note when an English question is
+    answered from Persian text, and that text's key terms glossed from the paper's glossary.
+
+    ``passage_numbers`` (passage id → 1-based number) adds ``[n]`` markers after each sentence.
+    """
+    if not sentences:
+        return ""
+    parts = []
+    for s in sentences:
+        text = s.text
+        if passage_numbers:
+            text += " " + "".join(f"[{passage_numbers[p]}]" for p in s.passage_ids if p in passage_numbers)
+        parts.append(text)
+    answer = " ".join(parts)
+    if language == "en" and any(s.language != "en" for s in sentences):
+        note = PERSIAN_SOURCE_NOTE
+        terms: list[dict] = []
+        for s in sentences:
+            for g in s.glosses:
+                if g not in terms:
+                    terms.append(g)
+        if glosses and terms:
+            note += " Glossary: " + "; ".join(f"{g['fa']} = {g['en']}" for g in terms) + "."
+        answer = note + "\n" + answer
+    return answer
