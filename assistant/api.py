@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from assistant.answer import compose
+from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
 from assistant.retrieval import Hit, HybridRetriever
 from indexer.lang import detect_language
@@ -38,6 +38,15 @@ class Assistant:
     def _hits(self, question: str, k: int | None) -> list[Hit]:
         return self.retriever.retrieve(question, k or self.settings.top_k)
 
+    def _compose(self, question: str, hits: list[Hit], language: str) -> list:
+        """Answer sentences: the optional LLM backend when enabled, else the extractive composer."""
+        if self.settings.llm_enabled:
+            from assistant.llm import generate_answer
+
+            return generate_answer(question, hits, self.settings, self.retriever.embed_model, tables=self.tables)
+        return compose(question, hits, self.retriever.embed_model, self.settings.answer_max_sentences,
+                       tables=self.tables, language=language)
+
     def ask(self, question: str, k: int | None = None) -> dict[str, Any]:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3)."""
         started = time.perf_counter()
@@ -45,15 +54,14 @@ class Assistant:
         question = question.strip()
         language = detect_language(question)
         hits = self._hits(question, k) if question else []
-        sentences = compose(question, hits, self.retriever.embed_model,
-                            self.settings.answer_max_sentences) if hits else []
+        sentences = self._compose(question, hits, language) if hits else []
         abstained = not sentences
         result = {
             "question": question,
             "language": language,
             "abstained": abstained,
-            "answer": "" if abstained else " ".join(s.text for s in sentences),
-            "sentences": [{"text": s.text, "passage_ids": [s.passage_id]} for s in sentences],
+            "answer": "" if abstained else render_answer(sentences, language),
+            "sentences": [s.to_json() for s in sentences],
             "passages": [h.to_json() for h in hits],
             "citations": cited_works([s.text for s in sentences], self.tables),
             "latency_ms": round((time.perf_counter() - started) * 1000, 1),
