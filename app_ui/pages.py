@@ -204,7 +204,10 @@ def page_read(lang: str) -> None:
     if not sections:
         st.info(_t("read.empty", lang))
         return
-    nav, body = st.columns([1, 2.4])
+    if lang == "fa":  # the outline stands on the reading side: right in Persian, left in English
+        body, nav = st.columns([2.4, 1])
+    else:
+        nav, body = st.columns([1, 2.4])
     with nav:
         idx = st.radio(_t("read.outline", lang), range(len(sections)), key=f"read_sec_{doc_id}",
                        format_func=lambda i: "\u2003" * (max(1, sections[i]["level"]) - 1)

@@ -145,5 +145,9 @@ def page_css(lang: str) -> str:
             "[data-testid='stCaptionContainer'],[data-testid='stAlertContainer']"
             "{direction:rtl;text-align:right}",
             "[data-testid='stRadio'] [role='radiogroup']{direction:rtl}",
+            "[data-testid='stMain'] [data-testid='stRadio'],[data-testid='stMain'] [data-testid='stButton'],"
+            "[data-testid='stMain'] [data-testid='stDownloadButton'],[data-testid='stMain'] [data-testid='stSelectbox'],"
+            "[data-testid='stMain'] [data-testid='stTextInput'],[data-testid='stMain'] [data-testid='stFileUploader']"
+            "{direction:rtl}",
         ]
     return "<style>" + "".join(rules) + "</style>"

@@ -6,8 +6,9 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui.i18n import STRINGS, t
 from app_ui.render import block, highlight
+from indexer.settings import PROJECT_ROOT
 
-APP = "app.py"
+APP = str(PROJECT_ROOT / "app.py")
 
 
 def html_of(at: AppTest) -> str:
