@@ -15,6 +15,9 @@ EXPORT_FORMATS = {"BibTeX": ("bibtex", "bib", "application/x-bibtex"),
                   "CSL-JSON": ("csl-json", "json", "application/json")}
 
 
+CONFIDENCES = ("verified", "probable", "unknown")
+
+
 def page_sources(lang: str) -> None:
     st.header(_t("sources.title", lang))
     sources = resources.optional("sources")
@@ -24,7 +27,62 @@ def page_sources(lang: str) -> None:
     bot = _bot(lang)
     if bot is None:
         return
-    st.info("assistant.sources landed: wiring pending")
+    tables = bot.tables
+    works = sources.sources(tables)
+    c1, c2 = st.columns([2, 1])
+    query = c1.text_input(_t("sources.search", lang), key="src_q").strip()
+    levels = c2.multiselect(_t("sources.confidence", lang), CONFIDENCES, default=list(CONFIDENCES),
+                            key="src_conf", format_func=lambda c: _t(f"conf.{c}", lang))
+    shown = [w for w in works if (w.get("confidence") or "unknown") in levels and _matches(w, query)]
+    st.caption(_t("sources.count", lang, n=len(shown)))
+    selected: list[str] = []
+    for i, w in enumerate(shown):
+        cols = st.columns([0.06, 0.94])
+        if cols[0].checkbox(_t("sources.select", lang), key=f"src_sel_{w['key']}", label_visibility="collapsed"):
+            selected.append(w["key"])
+        with cols[1]:
+            conf = w.get("confidence") or "unknown"
+            html(f'<div class="kb-source" dir="auto"><b dir="auto">{esc(w["key"])}</b> '
+                 f'<span class="kb-conf kb-conf-{esc(conf)}">{esc(_conf(lang, conf))}</span>'
+                 f' <span class="kb-meta">× {int(w.get("occurrences") or 0)}</span></div>')
+            if w.get("reference"):
+                html(block(w["reference"], None, "kb-meta"))
+            with st.expander(_t("sources.where", lang)):
+                _where_cited(sources, tables, w["key"], lang)
+    st.subheader(_t("sources.export", lang))
+    if not selected:
+        st.caption(_t("sources.none_selected", lang))
+    keys = selected or [w["key"] for w in shown]
+    fmt = st.radio(_t("sources.format", lang), list(EXPORT_FORMATS), key="src_fmt", horizontal=True)
+    code, ext, mime = EXPORT_FORMATS[fmt]
+    try:
+        data = sources.export(tables, keys, code)
+    except Exception as exc:  # noqa: BLE001 — shown, the page keeps working
+        st.error(str(exc))
+        return
+    st.download_button(_t("sources.download", lang, fmt=fmt), data.encode("utf-8"),
+                       file_name=f"smart-statesmanship-sources.{ext}", mime=mime, key="src_dl")
+
+
+def _matches(work: dict, query: str) -> bool:
+    if not query:
+        return True
+    hay = " ".join(str(work.get(k) or "") for k in ("key", "reference")) + " " + " ".join(work.get("aliases") or [])
+    return query.lower() in hay.lower()
+
+
+def _where_cited(sources, tables, key: str, lang: str) -> None:
+    found = sources.cited(tables, key)
+    occurrences = found.get("occurrences") or []
+    if not occurrences:
+        st.caption(_t("sources.not_cited", lang))
+        return
+    for o in occurrences:
+        loc = location({"page": o.get("page"), "line_start": o.get("line_no"), "line_end": o.get("line_no")},
+                       lambda k: _t(k, lang))
+        html(f'<div class="kb-meta" dir="auto">{esc(o.get("section") or "—")} · {esc(loc)}</div>')
+        sentence = o.get("sentence") or o.get("raw") or ""
+        html(passage_html(sentence, [o["raw"]] if o.get("raw") else []))
 
 
 def page_summaries(lang: str) -> None:

@@ -38,7 +38,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.section": {"fa": "بخش", "en": "Section"},
     "ask.location": {"fa": "محل", "en": "Location"},
     "ask.page": {"fa": "صفحه", "en": "page"},
-    "ask.lines": {"fa": "سطرهای", "en": "lines"},
+    "ask.lines": {"fa": "سطر", "en": "line"},
     "ask.document": {"fa": "سند", "en": "Document"},
     "ask.works": {"fa": "آثار استنادشده", "en": "Cited works"},
     "ask.no_works": {"fa": "این بخش به اثری استناد نمی‌کند.", "en": "This passage cites no work."},

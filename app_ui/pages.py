@@ -122,6 +122,10 @@ def render_exchange(result: dict, tables: dict, lang: str) -> None:
                     with st.expander(_passage_label(None, p, lang)):
                         _passage_details(p, [], tables, lang)
             return
+        answer = result.get("answer") or ""
+        first = answer.split("\n", 1)[0]
+        if "\n" in answer and not any(first.startswith(x["text"]) for x in result["sentences"]):
+            html(block(first, None, "kb-meta kb-note"))  # e.g. "answered from the Persian text" + glosses
         html(answer_html(result))
         st.caption(_t("ask.citations", lang))
         for n, pid in enumerate(citation_numbers(result), 1):
@@ -254,11 +258,8 @@ def page_glossary(lang: str) -> None:
 
 
 def _glossary_entries(bot, sources) -> list[dict]:
-    if sources is not None and hasattr(sources, "glossary"):
-        try:
-            return list(sources.glossary(bot))
-        except TypeError:
-            pass
+    if sources is not None:
+        return list(sources.glossary(bot.tables))
     out = []
     for table in bot.tables.values():
         out.extend(table.get("glossary", []))
@@ -307,6 +308,8 @@ def page_maintainers(lang: str) -> None:
         corpus = Path(settings.corpus_dir)
         corpus.mkdir(parents=True, exist_ok=True)
         specs = []
+        saved: dict[str, Path] = {}
+        live = read_state(Path(settings.store_dir)).get("docs", {})
         for f in files:
             name = Path(f.name).name
             stem, _, ext = name.rpartition(".")
@@ -316,8 +319,13 @@ def page_maintainers(lang: str) -> None:
                 if ext.lower() not in ALLOWED:
                     raise DocumentError(name, f"unsupported file type .{ext}")
                 target = corpus / f"{doc_id}.{ext.lower()}"
+                existing = live.get(doc_id, {}).get("path")
+                if existing and Path(existing).resolve() != target.resolve():
+                    raise DocumentError(name, f"a different document is already indexed as {doc_id!r}; "
+                                              "rename the file")
                 target.write_bytes(f.getvalue())
                 specs.append(DocumentSpec(doc_id, target, {}))
+                saved[doc_id] = target
                 st.caption(_t("admin.saved", lang, name=target.name))
             except DocumentError as exc:
                 st.error(f"{_t('admin.file_error', lang, name=name)} {exc}")
@@ -337,9 +345,11 @@ def page_maintainers(lang: str) -> None:
             specs = [known.get(s.doc_id, s) for s in specs]
             report = build_index(settings, specs=specs, remove_missing=False, progress=progress)
             bar.progress(1.0, text=_t("admin.done", lang))
-            st.success(f"{_t('admin.done', lang)} {report.summary()}")
+            (st.warning if report.failed else st.success)(f"{_t('admin.done', lang)} {report.summary()}")
             for doc_id, err in report.failed.items():
                 st.error(f"{_t('admin.file_error', lang, name=doc_id)} {err}")
+                if doc_id in saved and doc_id not in live:  # a failed new upload does not stay in the corpus
+                    saved[doc_id].unlink(missing_ok=True)
     state = read_state(Path(settings.store_dir))
     if state.get("docs"):
         st.subheader(_t("admin.docs", lang))

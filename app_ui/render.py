@@ -103,7 +103,8 @@ def location(passage: dict, t) -> str:
         parts.append(f"{t('ask.page')} {passage['page']}")
     if passage.get("line_start"):
         end = passage.get("line_end") or passage["line_start"]
-        parts.append(f"{t('ask.lines')} {passage['line_start']}–{end}")
+        span = passage["line_start"] if end == passage["line_start"] else f"{passage['line_start']}–{end}"
+        parts.append(f"{t('ask.lines')} {span}")
     return " · ".join(parts)
 
 
@@ -134,6 +135,9 @@ def page_css(lang: str) -> str:
         ".kb-meta{color:#666;font-size:.9rem}",
         ".kb-abstain{border:2px solid #d9822b;background:#fff4e5;padding:.7rem 1rem;border-radius:8px;"
         "font-weight:700}",
+        ".kb-conf{font-size:.8rem;padding:0 .45em;border-radius:9px;margin-inline-start:.4em;background:#eee}",
+        ".kb-conf-verified{background:#d8f3dc;color:#1b4332}.kb-conf-probable{background:#fff3bf;color:#5c4400}",
+        ".kb-conf-unknown{background:#eceff1;color:#455a64}",
         ".kb-term{display:flex;gap:1.5rem;justify-content:space-between}",
         "input,textarea{unicode-bidi:plaintext;text-align:start}",
     ]
