@@ -73,8 +73,9 @@ def seed_garble(line: str, rng: random.Random | None = None) -> str:
 
 
 def reverse_garble(line: str) -> str:
-    """pypdf ``extraction_mode="layout"``: every character of the line reversed."""
-    return line[::-1]
+    """pypdf ``extraction_mode="layout"``: the line in visual order — Persian characters reversed, Latin and
+    digit runs kept left to right (as measured on fpdf2 and LibreOffice PDFs)."""
+    return re.sub(r"[A-Za-z0-9][A-Za-z0-9 ,.&'\-]*[A-Za-z0-9]", lambda m: m.group()[::-1], line[::-1])
 
 
 def zwnj_swap_garble(line: str) -> str:

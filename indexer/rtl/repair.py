@@ -441,8 +441,12 @@ def _offsets(w: str) -> list[bool]:
     return flags
 
 
+_LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.&'\-]*[A-Za-z0-9]")
+
+
 def _reverse_line(line: str) -> str:
-    return "".join(MIRROR.get(c, c) for c in reversed(line))
+    """Visual order (pypdf layout mode) → logical: reverse the line, then each Latin/digit run back."""
+    return _LTR_RUN.sub(lambda m: m.group()[::-1], line[::-1])
 
 
 def _fix_digits(line: str) -> str:

@@ -1,0 +1,95 @@
+"""Repair: seed-style garbling on the paper's dev lines and on held-out PersianQA text; other kinds exactly."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import indexer  # noqa: F401
+from evals.repair_metrics import dev_lines, heldout_lines, score
+from indexer.rtl import repair_line, repair_text
+from indexer.rtl.build_stats import pqa_paragraphs
+from indexer.rtl.garble import bidi_garble, digits_garble, reverse_garble, zwnj_swap_garble
+from indexer.rtl.repair import fix_latin, unchunk
+
+ROOT = Path(__file__).resolve().parents[3]
+
+# Measured levels (docs/repair.md): dev 0.88 word accuracy / 0.55 exact lines; held-out ~0.78 / 0.24.
+# The issue's targets (0.95 / 0.60) are NOT reached yet; these floors catch regressions.
+DEV_FLOOR = 0.85
+HELDOUT_FLOOR = 0.72
+
+
+def test_dev_lines_word_accuracy():
+    dev = dev_lines()
+    before = score([(r["garbled"], r["gold"]) for r in dev])
+    after = score([(repair_line(r["garbled"]), r["gold"]) for r in dev])
+    assert before["word_accuracy"] < 0.1
+    assert after["word_accuracy"] >= DEV_FLOOR, after
+    assert after["exact_lines"] >= 0.45, after
+
+
+def test_heldout_persianqa_garbled_by_the_seed_model():
+    held = heldout_lines(40)
+    after = score([(repair_line(g), gold) for g, gold in held])
+    assert after["word_accuracy"] >= HELDOUT_FLOOR, after
+
+
+def test_clean_text_is_unchanged():
+    paras = pqa_paragraphs()
+    assert [repair_line(p) for p in paras] == paras
+    english = ["Smart statesmanship refers to the integration of advanced technologies across ",
+               "", "   ", "1 Cloud computing", "Janssen, M., Charalabidis, Y., & Zuiderwijk, A. (2012)."]
+    assert [repair_line(x) for x in english] == english
+    for r in dev_lines()[:20]:
+        assert repair_line(r["gold"]) == r["gold"]
+
+
+def test_simple_kinds_are_repaired_exactly():
+    line = "کشورداری هوشمند به یکپارچه‌سازی فناوری‌های پیشرفته می‌پردازد (Heeks, 2003)."
+    assert repair_line(reverse_garble(line)) == line
+    assert repair_line(bidi_garble(line)) == line
+    zw = "این سامانه کار را آسان می‌کند و داده‌ها را نگه می‌دارد"
+    assert repair_line(zwnj_swap_garble(zw)) == zw
+    dg = "در سال 1399 و در سال 2003 این مفهوم تعریف شد"
+    assert repair_line(digits_garble(dg)) == dg
+    shaped = "کشورداری \ufee9\ufeee\ufeb7\ufee4\ufee8\ufeaa"
+    assert repair_line(shaped) == "کشورداری هوشمند"
+
+
+def test_citations_and_footnote_markers():
+    assert fix_latin("2010al.,  et Bertot") == "Bertot et al., 2010"
+    assert fix_latin("2015Cinca, -Serrano") == "Serrano-Cinca, 2015"
+    assert "(Heeks, 2003)." in unchunk("(. Heeks, 2003) پردازدیم")
+    out = repair_line(" یکپارچگی(.  ,.2010Harrison et al) با دولت تعامل داشته باشند 1تالیجید تیهو صیتشخ")
+    assert "(Harrison et al., 2010)." in out and "دیجیتال1" in out
+
+
+def test_zwnj_restored():
+    out = repair_line(". کندیم لیرا تحل یکشوردار یندهایبر فرا اءیاش نترنتیو ا نیماش یریادگی ،یابر انشیرا ،یهوش مصنوع")
+    assert "می‌کند" in out and "کشورداری" in out and "یادگیری ماشین" in out
+
+
+def test_repair_text_keeps_lines_and_order():
+    lines = [r["garbled"] for r in dev_lines()[:3]] + ["", "English line", "سلام دنیا"]
+    out = repair_text("\n".join(lines)).split("\n")
+    assert len(out) == len(lines)
+    assert out[3:] == ["", "English line", "سلام دنیا"]
+
+
+def test_cli_one_line_out_per_line_in(tmp_path):
+    src = tmp_path / "in.txt"
+    lines = [r["garbled"] for r in dev_lines()[:2]] + ["", "Plain English."]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = "import sys; from indexer.rtl.cli import repair_command; sys.exit(repair_command(sys.argv[1]))"
+    for arg, stdin in ((str(src), None), ("-", src.read_text(encoding="utf-8"))):
+        res = subprocess.run([sys.executable, "-c", code, arg], input=stdin, capture_output=True, text=True,
+                             cwd=ROOT, timeout=120)
+        assert res.returncode == 0, res.stderr
+        out = res.stdout.split("\n")[:-1]
+        assert len(out) == 4 and out[2] == "" and out[3] == "Plain English."
+        assert "کشورداری" in out[0]
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "missing.txt")], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60)
+    assert res.returncode != 0 and "missing.txt" in res.stderr
