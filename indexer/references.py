@@ -57,6 +57,7 @@ def citation_rows(doc: LoadedDocument, resolver: Resolver | None = None) -> list
             rows.append({
                 "key": entry.key if entry else cit.key,
                 "raw": cit.raw,
+                "text_key": cit.key,
                 "line_no": p.lines_for(cit.start, cit.end)[0],
                 "page": p.page,
                 "section": SECTION_SEP.join(p.section_path) if p.section_path else None,
@@ -79,6 +80,10 @@ def reference_tables(doc: LoadedDocument) -> dict[str, Any]:
     resolver, entries = build_resolver(doc)
     citations = citation_rows(doc, resolver)
     counts = Counter(c["key"] for c in citations)
+    aliases: dict[str, list[str]] = {}
+    for c in citations:
+        if c["text_key"] != c["key"] and c["text_key"] not in aliases.setdefault(c["key"], []):
+            aliases[c["key"]].append(c["text_key"])
     by_key = {e.key: e for e in entries}
     bibliography = []
     for key in dict.fromkeys(c["key"] for c in citations):  # first-citation order
@@ -95,6 +100,8 @@ def reference_tables(doc: LoadedDocument) -> dict[str, Any]:
             "reference_list_entry": entry.reference if entry else None,
             "reference_line": entry.reference_line if entry else None,
             "in_reference_list": bool(entry and entry.reference),
+            "resolved": entry is not None and (record is not None or entry.reference is not None),
+            "aliases": aliases.get(key, []),
             "occurrences": counts[key],
         })
     glossary: list[dict] = []

@@ -88,7 +88,7 @@ _TOP_LEVEL = {"مقدمه", "چکیده", "نتیجه‌گیری", "نتیجه �
               "تقدیر و تشکر", "Abstract", "References", "Introduction", "Conclusion"}
 _CONNECTIVE_END = ("و", "در", "از", "به", "با", "برای", "بر", "of", "and", "the", "in", "for")
 # a run-in heading: a short noun phrase opening a paragraph and ending in a colon («رایانش ابری: …»)
-_RUN_IN = re.compile(r"^(?P<title>[^:.()،؛!?؟«»]{2,80}?)\s*(?P<marker>\d{1,2})?\s*:\s")
+_RUN_IN = re.compile(r"^(?P<title>[^:.()؛!?؟«»]{2,80}?)\s*(?P<marker>\d{1,2})?\s*:\s")
 _RUN_IN_MAX_WORDS = 8
 _VERBISH = {"است", "هست", "دارد", "دارند", "هستند", "باشد", "باشند", "شود", "شوند", "کرد", "کند",
             "کنند", "گفت", "بود", "بودند", "شد", "شدند"}
