@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from assistant.abstain import AbstentionRule, corpus_vocabulary
 from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
 from assistant.retrieval import Hit, HybridRetriever
@@ -25,6 +26,17 @@ class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.load()
         self.retriever = HybridRetriever(self.settings)
+
+    @property
+    def abstention(self) -> AbstentionRule:
+        """The abstention rule over the live corpus vocabulary (rebuilt when the store changes)."""
+        version = self.retriever.state["version"]
+        if getattr(self, "_abstention_version", None) != version:
+            self._abstention = AbstentionRule(
+                corpus_vocabulary(p.text for p in self.retriever.passages.values()),
+                vocabulary_rule=self.settings.abstain_vocabulary_rule)
+            self._abstention_version = version
+        return self._abstention
 
     @property
     def tables(self) -> dict[str, dict[str, Any]]:
@@ -54,12 +66,14 @@ class Assistant:
         question = question.strip()
         language = detect_language(question)
         hits = self._hits(question, k) if question else []
-        sentences = self._compose(question, hits, language) if hits else []
+        decision = self.abstention.decide(question, language, [h.passage.text for h in hits])
+        sentences = self._compose(question, hits, language) if hits and not decision.abstain else []
         abstained = not sentences
         result = {
             "question": question,
             "language": language,
             "abstained": abstained,
+            "abstain_reason": (decision.reason or "no answer sentence found") if abstained else None,
             "answer": "" if abstained else render_answer(sentences, language),
             "sentences": [s.to_json() for s in sentences],
             "passages": [h.to_json() for h in hits],
