@@ -99,8 +99,12 @@ def fix_pdftotext_line(line: str) -> str:
         if not core:
             return text
         outside = text[:core.start()] + text[core.end():]
-        if "(" in outside or ")" in outside:
+        if "(" in outside and ")" in outside:
             return "(" + core.group() + ")" + ("." if "." in outside else "")
+        if ")" in outside:
+            return core.group() + ")" + ("." if "." in outside else "")
+        if "(" in outside:
+            return "(" + core.group()
         return text
 
     body = _LTR_SEG.sub(seg, body)
@@ -109,7 +113,37 @@ def fix_pdftotext_line(line: str) -> str:
     body = re.sub(r"\(\s*\((?=[A-Za-z])", "(", body)
     body = re.sub(r"\)\.?\)\.", ").", body)
     body = re.sub(r"(?<=\d)(?=[\u0621-\u06cc])", " ", body)
+    body = re.sub(r"\s+([،؛:])(?=[\u0621-\u06cc])", r"\1 ", body)
     return re.sub(r"[ \t]{2,}", " ", body).strip()
+
+
+_RUN = re.compile(r"[()\[\].]*[A-Za-z0-9][A-Za-z0-9 ,.&'\-]*[A-Za-z0-9]?[()\[\].]*")
+
+
+def fix_pypdf_runs(line: str) -> str:
+    """pypdf (plain mode) writes a mixed line's runs in visual order, each run in logical order: reverse the
+    runs and put a Latin run's brackets and full stop back (``.)Heeks, 2003( متن`` → ``متن (Heeks, 2003).``)."""
+    if fa_count(line) == 0 or not re.search(r"[A-Za-z0-9]", line):
+        return line
+    parts: list[str] = []
+    pos = 0
+    for m in _RUN.finditer(line):
+        if m.start() > pos:
+            parts.append(line[pos:m.start()])
+        run = m.group()
+        core = _CORE.search(run)
+        outside = run[:core.start()] + run[core.end():] if core else ""
+        if core and ("(" in outside or ")" in outside):
+            run = "(" + core.group().strip() + ")" + ("." if "." in outside else "")
+        parts.append(run)
+        pos = m.end()
+    if pos < len(line):
+        parts.append(line[pos:])
+    if len(parts) < 2:
+        return line
+    out = " ".join(p.strip() for p in reversed(parts) if p.strip())
+    out = re.sub(r" ([.،:؛])(?=\s|$)", r"\1", out)
+    return out
 
 
 def _pdftotext_pages(path: str, n_pages: int) -> list[str] | None:
@@ -132,6 +166,8 @@ def _clean_page(text: str, from_pdftotext: bool) -> str:
     for line in text.splitlines():
         if from_pdftotext:
             line = fix_pdftotext_line(line)
+        else:
+            line = fix_pypdf_runs(line)
         if has_presentation_forms(line):
             line = fix_presentation_forms(line)
         lines.append(repair_line(line.rstrip()))
