@@ -107,3 +107,25 @@ def test_read_page_shows_sections(app_env):
     outline = [r for r in at.main.radio if r.key and r.key.startswith("read_sec_")]
     assert outline and len(outline[0].options) > 3
     assert 'dir="rtl"' in html_of(at)
+
+
+def test_summary_of_a_section_downloads(app_env):
+    pytest.importorskip("assistant.summarize")
+    at = run_app(lang="en", page="summaries")
+    assert at.selectbox(key="sum_section").options
+    at.button(key="sum_go").click().run()
+    assert not at.exception, at.exception
+    assert "summary_md" in at.session_state and at.session_state["summary_md"].strip()
+    assert 'dir="' in html_of(at)
+
+
+def test_sources_filter_and_where_cited(app_env):
+    pytest.importorskip("assistant.sources")
+    at = run_app(lang="en", page="sources")
+    assert not at.exception, at.exception
+    before = len([c for c in at.checkbox if c.key and c.key.startswith("src_sel_")])
+    if not before:
+        pytest.skip("the store has no bibliography tables")
+    at.text_input(key="src_q").input("Giffinger").run()
+    after = len([c for c in at.checkbox if c.key and c.key.startswith("src_sel_")])
+    assert 0 < after < before

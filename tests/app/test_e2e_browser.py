@@ -165,14 +165,19 @@ def test_sources_export_download(page):
     page.locator("[data-testid='stSidebar'] label").filter(has_text="English").click()
     page.locator("[data-testid='stSidebar'] label").filter(has_text="Sources").click()
     page.get_by_text("The paper's sources").wait_for()
+    page.locator("[data-testid='stDownloadButton'], [data-testid='stAlertContainer']").first.wait_for()
     button = page.locator("[data-testid='stDownloadButton'] button").first
     if not button.count():
         pytest.skip("assistant.sources is not available yet")
+    page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").first.click()  # select one work
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    page.locator("[data-testid='stRadio'] label").filter(has_text="RIS").click()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
     with page.expect_download() as info:
         button.click()
     download = info.value
     target = ARTIFACTS / download.suggested_filename
     ARTIFACTS.mkdir(exist_ok=True)
     download.save_as(target)
-    assert target.stat().st_size > 0
+    assert target.suffix == ".ris" and "TY  -" in target.read_text(encoding="utf-8")
     _shot(page, "sources-export")
