@@ -1,0 +1,454 @@
+"""Reading summaries of a section or a theme: key points with citations, glossary, works cited.
+
+``summarize(assistant, section="ارکان اصلی کشورداری هوشمند")`` or ``summarize(assistant, topic="…")``
+returns a :class:`Summary`; :func:`to_markdown`, :func:`to_json` and :func:`to_pdf` export it.
+
+Extractive like the answers: every key point is a verbatim sentence of the paper with its passage id,
+section, page and source lines, and the works cited inside it.
+
+- **Section** — the section is found in the store's passages by title (normalised exact match, then
+  containment, then closest title); its passages are grouped by subsection (full section path) in
+  reading order. Key points of a subsection are its most *central* sentences (e5 cosine to the
+  subsection's mean sentence vector, plus closeness to its title), chosen with maximal marginal
+  relevance so they do not repeat each other; 1–4 per subsection depending on its length.
+- **Topic** — hybrid retrieval for the topic (k = 12), bibliography passages dropped; passages are
+  grouped by section and each group's key points are its sentences most relevant to the topic.
+- **Glossary** — the paper's footnote glossary entries whose Persian term occurs in the summarised
+  text (or whose footnote lies inside the section's lines).
+- **Works cited** — in-text citations of the summarised passages, resolved against the bibliography.
+
+``lang="en"`` gives English headings and labels; the key points stay in the paper's language (the
+paper is Persian and nothing here translates), which the summary states plainly.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answer import _citation_keys, _grams, _norm, is_reference_passage, looks_like_reference, \
+    near_duplicate
+from assistant.citations import cited_works
+from indexer.lang import detect_language
+from indexer.normalize import lexical_tokens, split_sentences
+
+SECTION_SEP = " › "
+TOPIC_MARGIN = 0.06  # e5 cosine below the best section's best sentence at which a section is off-topic
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+_SYSTEM_FONTS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
+
+LABELS = {
+    "fa": {"summary": "خلاصه خوانش", "topic": "خلاصه موضوعی", "section": "بخش", "key_points": "نکته‌های کلیدی",
+           "glossary": "واژه‌نامه", "works": "آثار استنادشده", "page": "ص", "pages": "صفحه‌ها",
+           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست",
+           "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد."},
+    "en": {"summary": "Reading summary", "topic": "Topic summary", "section": "Section", "key_points": "Key points",
+           "glossary": "Glossary", "works": "Works cited", "page": "p.", "pages": "pages",
+           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list",
+           "note": "Key points are sentences quoted verbatim from the paper, each with its source passage; "
+                   "the paper is in Persian and is not translated here, so Persian key points stay Persian "
+                   "(key terms are glossed from the paper's own glossary)."},
+}
+
+
+# ---------------------------------------------------------------------------- data
+@dataclass
+class KeyPoint:
+    text: str
+    passage_ids: list[str]
+    page: int | None
+    line_start: int | None
+    line_end: int | None
+    citations: list[str] = field(default_factory=list)
+    language: str = "fa"
+
+
+@dataclass
+class SubsectionSummary:
+    title: str                 # the subsection's own title (last element of its path)
+    path: list[str]            # full section path
+    pages: list[int]
+    lines: tuple[int, int] | None
+    points: list[KeyPoint] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    kind: str                  # "section" | "topic"
+    query: str                 # the requested title or topic
+    title: str                 # matched section title, or the topic
+    lang: str                  # labels language: "fa" | "en"
+    doc_id: str | None
+    doc_title: str | None
+    subsections: list[SubsectionSummary]
+    glossary: list[dict]       # [{"fa", "en", "page"}]
+    works: list[dict]          # [{"key", "reference", "confidence"}]
+    pages: list[int] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def points(self) -> list[KeyPoint]:
+        return [p for s in self.subsections for p in s.points]
+
+
+class SectionNotFound(LookupError):
+    """No section of the store matches the requested title."""
+
+    def __init__(self, query: str, titles: list[str]):
+        super().__init__(f"no section matches {query!r}; closest: {', '.join(titles[:5])}")
+        self.titles = titles
+
+
+# ---------------------------------------------------------------------------- section lookup
+def _path(passage) -> list[str]:
+    meta = passage.metadata or {}
+    raw = meta.get("section_path") or ""
+    return [t for t in raw.split("\n") if t] if raw else [t for t in (meta.get("section") or "").split(SECTION_SEP) if t]
+
+
+def section_titles(passages) -> list[str]:
+    """Every section title the passages mention, in reading order."""
+    seen: dict[str, None] = {}
+    for p in passages:
+        for t in _path(p):
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def match_section(query: str, titles: list[str]) -> str | None:
+    """The title ``query`` names: normalised equality, then containment, then closest (ratio ≥ 0.6)."""
+    q = _norm(query)
+    if not q:
+        return None
+    for t in titles:
+        if _norm(t) == q:
+            return t
+    contained = [t for t in titles if q in _norm(t)] or [t for t in titles if _norm(t) and _norm(t) in q]
+    if contained:
+        return min(contained, key=lambda t: abs(len(_norm(t)) - len(q)))
+    scored = sorted(((difflib.SequenceMatcher(None, q, _norm(t)).ratio(), t) for t in titles), reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= 0.6 else None
+
+
+# ---------------------------------------------------------------------------- selection
+def _unit(v) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
+
+
+@dataclass
+class _Cand:
+    text: str
+    passage_ids: list[str]
+    page: int | None
+    line_start: int | None
+    line_end: int | None
+    order: tuple
+
+
+def _candidates(passages) -> list[_Cand]:
+    by_key: dict[str, _Cand] = {}
+    for p in passages:
+        meta = p.metadata or {}
+        for i, sentence in enumerate(split_sentences(p.text)):
+            if len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence)) < 5 or looks_like_reference(sentence):
+                continue
+            key = _norm(sentence)
+            if key in by_key:
+                if p.id not in by_key[key].passage_ids:
+                    by_key[key].passage_ids.append(p.id)
+                continue
+            by_key[key] = _Cand(sentence, [p.id], meta.get("page") or None, meta.get("line_start"),
+                                meta.get("line_end"), (p.doc_id, meta.get("line_start") or 0, meta.get("position") or 0, i))
+    return list(by_key.values())
+
+
+def _pick(cands: list[_Cand], vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
+    """MMR over ``relevance`` with a hard near-duplicate filter; indices in reading order."""
+    tokens = [set(lexical_tokens(c.text)) for c in cands]
+    grams = [_grams(c.text) for c in cands]
+    chosen: list[int] = []
+    remaining = list(range(len(cands)))
+    while remaining and len(chosen) < n:
+        def mmr(i: int) -> float:
+            red = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
+            return 0.7 * float(relevance[i]) - 0.3 * red
+        i = max(remaining, key=mmr)
+        remaining.remove(i)
+        if any(near_duplicate(tokens[i], tokens[j], grams[i], grams[j]) for j in chosen):
+            continue
+        chosen.append(i)
+    return sorted(chosen, key=lambda i: cands[i].order)
+
+
+def points_per_subsection(n_sentences: int, max_points: int = 4) -> int:
+    """1 point per ~6 sentences, between 1 and ``max_points``."""
+    return max(1, min(max_points, math.ceil(n_sentences / 6)))
+
+
+def _key_points(cands: list[_Cand], embed_model, title: str, n: int, topic_vec=None) -> tuple[list[KeyPoint], float]:
+    """Key points of one subsection and the best relevance among its sentences."""
+    if not cands:
+        return [], 0.0
+    vectors = _unit(embed_model.get_text_embedding_batch([c.text for c in cands]))
+    if topic_vec is not None:
+        relevance = vectors @ topic_vec
+    else:
+        centroid = _unit(vectors.mean(axis=0))
+        relevance = vectors @ centroid
+        if title:
+            relevance = relevance + 0.3 * (vectors @ _unit(embed_model.get_query_embedding(title)))
+    points = [KeyPoint(cands[i].text, cands[i].passage_ids, cands[i].page, cands[i].line_start, cands[i].line_end,
+                       _citation_keys(cands[i].text), detect_language(cands[i].text))
+              for i in _pick(cands, vectors, relevance, n)]
+    return points, float(np.max(relevance))
+
+
+# ---------------------------------------------------------------------------- summaries
+def summarize(assistant, section: str | None = None, topic: str | None = None, lang: str = "fa",
+              max_points: int = 4, topic_k: int = 12) -> Summary:
+    """A reading summary of one section (by title) or of a topic (by retrieval); see module docstring."""
+    if bool(section) == bool(topic):
+        raise ValueError("give exactly one of section= or topic=")
+    lang = lang if lang in LABELS else "fa"
+    retriever = assistant.retriever
+    retriever.refresh()
+    embed = retriever.embed_model
+    body = [p for p in retriever.passages.values() if not is_reference_passage(p)]
+    groups: dict[tuple[str, ...], list] = {}
+    if section:
+        title = match_section(section, section_titles(body))
+        if title is None:
+            ranked = sorted(section_titles(body), key=lambda t: -difflib.SequenceMatcher(None, _norm(section), _norm(t)).ratio())
+            raise SectionNotFound(section, ranked)
+        for p in body:
+            path = _path(p)
+            if title in path:
+                groups.setdefault(tuple(path), []).append(p)
+        kind, topic_vec = "section", None
+    else:
+        title = topic.strip()
+        hits = [h for h in retriever.retrieve(title, topic_k) if not is_reference_passage(h.passage)]
+        for h in hits:
+            groups.setdefault(tuple(_path(h.passage)), []).append(h.passage)
+        kind, topic_vec = "topic", _unit(embed.get_query_embedding(title))
+    order = lambda p: (p.doc_id, (p.metadata or {}).get("line_start") or 0)  # noqa: E731
+    subsections: list[SubsectionSummary] = []
+    relevance: dict[int, float] = {}
+    all_passages = []
+    for path, passages in sorted(groups.items(), key=lambda kv: min(order(p) for p in kv[1])):
+        passages = sorted(passages, key=order)
+        all_passages += passages
+        cands = _candidates(passages)
+        n = points_per_subsection(len(cands), max_points) if topic_vec is None else min(2, max_points)
+        label = path[-1] if path else ""
+        points, best = _key_points(cands, embed, label, n, topic_vec)
+        if not points:
+            continue
+        relevance[len(subsections)] = best
+        metas = [p.metadata or {} for p in passages]
+        pages = sorted({m.get("page") for m in metas if m.get("page")})
+        starts = [m.get("line_start") for m in metas if m.get("line_start")]
+        ends = [m.get("line_end") for m in metas if m.get("line_end")]
+        subsections.append(SubsectionSummary(label, list(path), pages,
+                                             (min(starts), max(ends)) if starts and ends else None, points))
+    if topic_vec is not None and relevance:
+        # a topic summary keeps the sections that speak to the topic: within 0.06 of the best one
+        top = max(relevance.values())
+        keep = [i for i in range(len(subsections)) if relevance[i] >= top - TOPIC_MARGIN]
+        kept_paths = {tuple(subsections[i].path) for i in keep}
+        subsections = [subsections[i] for i in keep]
+        all_passages = [p for p in all_passages if tuple(_path(p)) in kept_paths]
+    docs = {p.doc_id for p in all_passages}
+    doc_id = next(iter(docs)) if len(docs) == 1 else None
+    tables = assistant.tables or {}
+    doc_title = (tables.get(doc_id) or {}).get("title") if doc_id else None
+    if doc_id and not doc_title and all_passages:
+        doc_title = (all_passages[0].metadata or {}).get("doc_title")
+    text = "\n".join(p.text for p in all_passages)
+    line_spans = [s.lines for s in subsections if s.lines]
+    glossary = _section_glossary(text, tables, docs, line_spans if kind == "section" else [])
+    works = cited_works([p.text for p in all_passages], tables)
+    if not works:  # before the citation tables exist: the raw keys, unresolved
+        keys = []
+        for p in all_passages:
+            keys += [k for k in _citation_keys(p.text) if k not in keys]
+        works = [{"key": k, "reference": None, "confidence": None} for k in keys]
+    pages = sorted({pg for s in subsections for pg in s.pages})
+    return Summary(kind, (section or topic or "").strip(), title, lang, doc_id, doc_title, subsections,
+                   glossary, works, pages, LABELS[lang]["note"])
+
+
+def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
+    hay = _norm(text)
+    out, seen = [], set()
+    for doc_id in sorted(docs):
+        for entry in (tables.get(doc_id) or {}).get("glossary", []) or []:
+            fa, en = (entry.get("fa") or "").strip(), (entry.get("en") or "").strip()
+            if not fa or not en or (fa, en) in seen:
+                continue
+            line = entry.get("marker_line") or entry.get("line_no")
+            inside = any(a <= line <= b for a, b in spans) if line else False
+            if inside or (len(_norm(fa)) >= 3 and _norm(fa) in hay):
+                seen.add((fa, en))
+                out.append({"fa": fa, "en": en, "page": entry.get("page")})
+    return out
+
+
+# ---------------------------------------------------------------------------- exports
+def to_json(summary: Summary) -> str:
+    return json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1)
+
+
+def _where(point: KeyPoint, lab: dict) -> str:
+    bits = []
+    if point.page:
+        bits.append(f"{lab['page']} {point.page}")
+    if point.line_start:
+        bits.append(f"{lab['lines']} {point.line_start}–{point.line_end or point.line_start}")
+    return "، ".join(bits) if lab is LABELS["fa"] else ", ".join(bits)
+
+
+def _heading(summary: Summary) -> str:
+    lab = LABELS[summary.lang]
+    head = lab["summary"] if summary.kind == "section" else lab["topic"]
+    return f"{head}: {summary.title}"
+
+
+def to_markdown(summary: Summary) -> str:
+    """Markdown, right-to-left for Persian (``dir="rtl"`` blocks render RTL on GitHub and in browsers)."""
+    lab = LABELS[summary.lang]
+    rtl = summary.lang == "fa"
+    lines = [f"# {_heading(summary)}", ""]
+    if summary.doc_title:
+        lines += [f"*{summary.doc_title}*" + (f" · {lab['pages']} {_pages(summary.pages)}" if summary.pages else ""), ""]
+    lines += [f"> {summary.note}", ""]
+    lines += [f"## {lab['key_points']}", ""]
+    for sub in summary.subsections:
+        where = []
+        if sub.pages:
+            where.append(f"{lab['pages']} {_pages(sub.pages)}")
+        if sub.lines:
+            where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
+        lines += [f"### {SECTION_SEP.join(sub.path) or summary.title}", ""]
+        if where:
+            lines += [f"<sub>{' · '.join(where)}</sub>", ""]
+        for point in sub.points:
+            ref = f"[{', '.join(point.passage_ids)}]"
+            cites = f" — {'; '.join(point.citations)}" if point.citations else ""
+            lines.append(f"- {point.text} `{ref}` ({_where(point, lab)}){cites}")
+        lines.append("")
+    lines += [f"## {lab['glossary']}", ""]
+    if summary.glossary:
+        lines += [("| فارسی | English |" if rtl else "| Persian | English |"), "|---|---|"]
+        lines += [f"| {g['fa']} | {g['en']} |" for g in summary.glossary]
+    else:
+        lines.append(lab["none"])
+    lines += ["", f"## {lab['works']}", ""]
+    if summary.works:
+        for w in summary.works:
+            lines.append(f"- **{w['key']}**: {w.get('reference') or lab['not_in_refs']}")
+    else:
+        lines.append(lab["none"])
+    lines.append("")
+    body = "\n".join(lines)
+    return f'<div dir="rtl">\n\n{body}\n</div>\n' if rtl else body
+
+
+def _pages(pages: list[int]) -> str:
+    if not pages:
+        return ""
+    return f"{pages[0]}–{pages[-1]}" if len(pages) > 1 else str(pages[0])
+
+
+def find_fonts() -> dict[str, Path]:
+    """Persian (Naskh) and Latin fonts: the shipped ``assets/fonts`` first, then system Noto fonts."""
+    want = {"fa": ["NotoNaskhArabic-Regular.ttf", "NotoSansArabic-Regular.ttf"],
+            "faB": ["NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Bold.ttf"],
+            "la": ["NotoSans-Latin-Regular.ttf", "NotoSans-Regular.ttf"],
+            "laB": ["NotoSans-Latin-Bold.ttf", "NotoSans-Bold.ttf"]}
+    out: dict[str, Path] = {}
+    for role, names in want.items():
+        for folder in [FONT_DIR, *_SYSTEM_FONTS]:
+            hit = next((folder / n for n in names if (folder / n).is_file()), None)
+            if hit:
+                out[role] = hit
+                break
+    if "fa" not in out:
+        raise FileNotFoundError("no Persian-capable font: ship assets/fonts/ or `apt-get install fonts-noto-core`")
+    return out
+
+
+def to_pdf(summary: Summary, path: str | Path) -> Path:
+    """A PDF with Persian shaped and laid out right-to-left (fpdf2 text shaping via HarfBuzz)."""
+    from fpdf import FPDF
+
+    fonts = find_fonts()
+    pdf = FPDF(format="A4")
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=16)
+    pdf.add_font("fa", "", str(fonts["fa"]))
+    pdf.add_font("fa", "B", str(fonts.get("faB", fonts["fa"])))
+    fallbacks = []
+    if "la" in fonts:
+        pdf.add_font("la", "", str(fonts["la"]))
+        pdf.add_font("la", "B", str(fonts.get("laB", fonts["la"])))
+        fallbacks = ["la"]
+    pdf.set_fallback_fonts(fallbacks, exact_match=False)
+    pdf.set_text_shaping(use_shaping_engine=True)
+    pdf.set_title(_heading(summary))
+    pdf.set_creator("assistant.summarize")
+    pdf.add_page()
+    lab = LABELS[summary.lang]
+
+    def para(text: str, size: float = 11, style: str = "", gap: float = 1.5, color=(0, 0, 0)) -> None:
+        pdf.set_font("fa", style, size)
+        pdf.set_text_color(*color)
+        align = "R" if detect_language(text) == "fa" else "L"
+        pdf.multi_cell(0, size * 0.62, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(gap)
+
+    para(_heading(summary), 17, "B", 3)
+    if summary.doc_title:
+        para(summary.doc_title + (f" · {lab['pages']} {_pages(summary.pages)}" if summary.pages else ""), 10,
+             color=(80, 80, 80))
+    para(summary.note, 9, color=(90, 90, 90), gap=4)
+    para(lab["key_points"], 14, "B", 2)
+    for sub in summary.subsections:
+        para(SECTION_SEP.join(sub.path) or summary.title, 12, "B", 1)
+        where = []
+        if sub.pages:
+            where.append(f"{lab['pages']} {_pages(sub.pages)}")
+        if sub.lines:
+            where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
+        if where:
+            para(" · ".join(where), 8.5, color=(100, 100, 100), gap=1)
+        for point in sub.points:
+            para("• " + point.text if detect_language(point.text) != "fa" else point.text + " •", 11, gap=0.5)
+            meta = f"[{', '.join(point.passage_ids)}] ({_where(point, lab)})"
+            if point.citations:
+                meta += " — " + "; ".join(point.citations)
+            para(meta, 8, color=(110, 110, 110), gap=2)
+    para(lab["glossary"], 14, "B", 2)
+    if summary.glossary:
+        for g in summary.glossary:
+            para(f"{g['fa']}: {g['en']}", 10, gap=0.5)
+    else:
+        para(lab["none"], 10)
+    pdf.ln(2)
+    para(lab["works"], 14, "B", 2)
+    for w in summary.works or []:
+        para(f"{w['key']}: {w.get('reference') or lab['not_in_refs']}", 9.5, gap=0.8)
+    if not summary.works:
+        para(lab["none"], 10)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pdf.output(str(path))
+    return path

@@ -1,0 +1,48 @@
+"""``python -m assistant summarize (--section TITLE | --topic TEXT) [--lang fa|en] [--format md|json|pdf] [--out FILE]``."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from indexer.cli_common import add_settings_flags, settings_from
+
+
+def cmd_summarize(args) -> int:
+    from assistant import Assistant
+    from assistant.retrieval import EmptyStoreError
+    from assistant.summarize import SectionNotFound, summarize, to_json, to_markdown, to_pdf
+
+    try:
+        bot = Assistant(settings_from(args))
+    except EmptyStoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        summary = summarize(bot, section=args.section, topic=args.topic, lang=args.lang)
+    except SectionNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "pdf":
+        out = Path(args.out or "summary.pdf")
+        to_pdf(summary, out)
+        print(str(out))
+        return 0
+    text = to_json(summary) if args.format == "json" else to_markdown(summary)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(args.out)
+    else:
+        print(text)
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("summarize", help="reading summary of a section or topic (Markdown/JSON/PDF)")
+    add_settings_flags(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--section", help="section title (Persian; close matches accepted)")
+    what.add_argument("--topic", help="a theme, in Persian or English")
+    p.add_argument("--lang", choices=["fa", "en"], default="fa", help="headings and labels language")
+    p.add_argument("--format", choices=["md", "json", "pdf"], default="md")
+    p.add_argument("--out", help="output file (required name for pdf; default summary.pdf)")
+    p.set_defaults(func=cmd_summarize)
