@@ -46,13 +46,21 @@ def write_json_atomic(path: Path, data: Any) -> None:
 
 
 @functools.lru_cache(maxsize=8)
-def _client(mode: str, location: str, port: int):
+def _client(mode: str, location: str, port: int, generation: tuple = ()):
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if mode == "server":
         return chromadb.HttpClient(host=location, port=port, settings=chroma_settings)
+    if generation:
+        # An embedded client keeps the vector index it loaded; vectors another process (a `build`
+        # next to a running app) added later are invisible to its queries until the client is
+        # reopened. Chroma caches one system per path, so drop that cache first. Handles already
+        # given out keep working on their old view.
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
     return chromadb.PersistentClient(path=location, settings=chroma_settings)
 
 
@@ -63,7 +71,10 @@ def chroma_collection(settings: Settings):
     elif settings.store_mode == "embedded":
         path = Path(settings.store_dir) / "chroma"
         path.mkdir(parents=True, exist_ok=True)
-        client = _client("embedded", str(path.resolve()), 0)
+        state = read_state(Path(settings.store_dir))
+        # one client per published store state: a reader that reloads after a build sees its vectors
+        generation = (state["version"], state.get("clean", True), os.getpid())
+        client = _client("embedded", str(path.resolve()), 0, generation)
     else:
         raise ValueError(f"unknown store_mode {settings.store_mode!r} (expected 'embedded' or 'server')")
     return client.get_or_create_collection(settings.collection, metadata={"hnsw:space": "cosine"})
