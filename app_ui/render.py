@@ -5,6 +5,8 @@ specials are turned into entities) inside our own ``<div dir=…>`` wrappers.
 
 >>> block("<script>alert(1)</script>", "en")
 '<div class="kb-block" dir="ltr">&lt;script&gt;alert(1)&lt;/script&gt;</div>'
+>>> esc("it's <b>*x*</b> & $y$")
+'it&#x27;s &lt;b&gt;&#42;x&#42;&lt;/b&gt; &amp; &#36;y&#36;'
 >>> highlight("Alpha beta. Gamma  delta.", ["Gamma delta."])
 'Alpha beta. <mark class="kb-mark">Gamma  delta.</mark>'
 """
@@ -16,15 +18,15 @@ from typing import Iterable
 
 _MD_SPECIALS = {"*": "&#42;", "_": "&#95;", "`": "&#96;", "$": "&#36;", "[": "&#91;", "]": "&#93;",
                 "\\": "&#92;", "#": "&#35;", "~": "&#126;", "|": "&#124;"}
+_ESCAPES = {**_MD_SPECIALS, "\n": "<br>"}
 _ARABIC = re.compile(r"[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
 def esc(text: object) -> str:
     """Escape text for HTML and neutralise Markdown/LaTeX specials; newlines become ``<br>``."""
-    out = html.escape(str(text if text is not None else ""), quote=True)
-    out = "".join(_MD_SPECIALS.get(ch, ch) for ch in out)
-    return out.replace("\r\n", "\n").replace("\n", "<br>")
+    raw = str(text if text is not None else "").replace("\r\n", "\n")
+    return "".join(_ESCAPES.get(ch) or html.escape(ch, quote=True) for ch in raw)
 
 
 def text_dir(text: str | None = None, lang: str | None = None) -> str:

@@ -5,7 +5,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_ui.i18n import STRINGS, t
-from app_ui.render import block, highlight
+from app_ui.render import block, esc, highlight
 from indexer.settings import PROJECT_ROOT
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -31,6 +31,7 @@ def test_rendering_escapes_document_text():
     out = block("<script>alert(1)</script> <img src=x onerror=alert(2)>", None)
     assert "<script" not in out and "<img" not in out and "&lt;script&gt;" in out
     assert 'dir="ltr"' in out
+    assert esc("alert('x') & 1") == "alert(&#x27;x&#x27;) &amp; 1"  # escaped exactly once
     assert 'dir="rtl"' in block("کشورداری هوشمند", None)
     assert "<mark" in highlight("الف ب. کشورداری  هوشمند است.", ["کشورداری هوشمند است."])
 

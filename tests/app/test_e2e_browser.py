@@ -155,6 +155,7 @@ def test_hostile_document_is_displayed_inert(page):
     page.locator("[data-testid='stExpander'] summary").first.click()
     page.locator("details[open] .kb-passage").first.wait_for(state="visible")
     page.locator("details[open] .kb-passage").get_by_text("<script>window.__kbPwned = 1", exact=False).wait_for()
+    assert "alert('xss')" in page.locator("details[open] .kb-passage").first.inner_text()  # escaped once
     assert page.evaluate("window.__kbPwned") is None
     assert page.locator(".kb-block script, .kb-block img, .kb-passage script, .kb-passage img").count() == 0
     assert not page.dialogs
