@@ -73,13 +73,14 @@ def answer_html(result: dict) -> str:
             + " ".join(parts) + "</div>")
 
 
-def _works_html(works: list[dict], lang: str) -> str:
+def _works_html(works: list[dict], lang: str, heading: str) -> str:
     items = []
     for w in works:
         ref = w.get("reference") or w.get("key")
         items.append(f'<li dir="auto">{esc(ref)} <span class="kb-meta">({esc(_t("conf.label", lang))}: '
                      f'{esc(_conf(lang, w.get("confidence")))})</span></li>')
-    return f'<ul class="kb-works" dir="{"rtl" if lang == "fa" else "ltr"}">{"".join(items)}</ul>'
+    d = "rtl" if lang == "fa" else "ltr"
+    return f'<div dir="{d}"><b>{esc(heading)}</b><ul class="kb-works">{"".join(items)}</ul></div>'
 
 
 def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: str) -> None:
@@ -96,7 +97,7 @@ def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: st
     html(passage_html(passage["text"], sentences, passage.get("language")))
     works = cited_works([passage["text"]], tables)
     if works:
-        html(f"<b>{esc(_t('ask.works', lang))}</b>" + _works_html(works, lang))
+        html(_works_html(works, lang, _t("ask.works", lang)))
     else:
         st.caption(_t("ask.no_works", lang))
 
@@ -136,7 +137,7 @@ def render_exchange(result: dict, tables: dict, lang: str) -> None:
             with st.expander(_passage_label(n, p, lang)):
                 _passage_details(p, support, tables, lang)
         if result.get("citations"):
-            html(f"<b>{esc(_t('ask.answer_works', lang))}</b>" + _works_html(result["citations"], lang))
+            html(_works_html(result["citations"], lang, _t("ask.answer_works", lang)))
         if result.get("latency_ms") is not None:
             st.caption(f"{_t('ask.latency', lang)} {result['latency_ms']:.0f} ms")
 
