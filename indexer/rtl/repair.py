@@ -494,3 +494,27 @@ def repair_line(line: str) -> str:
 def repair_text(text: str) -> str:
     """Repair every line of ``text``; the number and order of lines is kept."""
     return "\n".join(repair_line(x) for x in text.split("\n"))
+
+
+def _repair_chunk(lines: list[str]) -> list[str]:
+    return [repair_line(x) for x in lines]
+
+
+def repair_many(lines: list[str], workers: int | None = None) -> list[str]:
+    """``repair_line`` over many lines, in order, on ``workers`` processes (default: all CPUs, max 4)."""
+    import os
+
+    workers = workers or min(4, os.cpu_count() or 1)
+    if workers <= 1 or len(lines) < 50:
+        return _repair_chunk(lines)
+    import multiprocessing as mp
+
+    get_lm()  # load once in the parent; forked workers share it
+    size = max(1, len(lines) // (workers * 8))
+    parts = [lines[i:i + size] for i in range(0, len(lines), size)]
+    try:
+        ctx = mp.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        return _repair_chunk(lines)
+    with ctx.Pool(workers) as pool:
+        return [x for part in pool.map(_repair_chunk, parts) for x in part]
