@@ -173,9 +173,13 @@ def _say(msg: str) -> None:
 
 def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool = False,
         out_dir: Path = DEFAULT_OUT, work_dir: Path = WORK_DIR, pqa_ask: int | None = 100,
-        pqa_ask_unanswerable: int | None = None,
-        command: str | None = None, write: bool = True) -> dict:
-    """Run the evaluation and (with ``write``) save json/md/png; returns the results dict."""
+        pqa_ask_unanswerable: int | None = None, command: str | None = None, write: bool = True,
+        parallel: bool = True) -> dict:
+    """Run the evaluation and (with ``write``) save json/md/png; returns the results dict.
+
+    The PersianQA parts (ours alone, ours mixed, the baseline) run in worker processes beside the
+    paper questions (``parallel``); each part builds and queries its own store.
+    """
     started = time.perf_counter()
     questions = load_questions(subset)
     results: dict = {
@@ -190,6 +194,24 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
         "persianqa": {},
         "per_question": {},
     }
+    futures: dict = {}
+    pool = None
+    if not skip_persianqa:
+        from evals import persianqa as pqa
+
+        pqa.prepare_corpora(work_dir, PROJECT_ROOT / "corpus")
+        parts = ["ours-alone", "ours-mixed"] + ([] if skip_baseline else ["baseline"])
+        kwargs = dict(questions=questions, work_dir=work_dir, pqa_ask=pqa_ask,
+                      pqa_ask_unanswerable=pqa_ask_unanswerable)
+        if parallel:
+            import concurrent.futures as cf
+            import multiprocessing as mp
+
+            pool = cf.ProcessPoolExecutor(max_workers=len(parts), mp_context=mp.get_context("spawn"))
+            futures = {p: pool.submit(pqa.run_part, p, **kwargs) for p in parts}
+        else:
+            futures = {p: _Done(lambda p=p: pqa.run_part(p, **kwargs)) for p in parts}
+
     _say(f"{len(questions)} questions ({subset}); building .kb-evals/paper")
     ours = Ours(work_dir / "paper")
     results["build"] = {"paper": {"seconds": round(ours.build_seconds, 1), "summary": ours.build_summary}}
@@ -198,7 +220,6 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
     results["per_question"]["ours"] = recs
     _say(f"ours: R@5 {results['paper']['ours']['overall']['recall@5']:.3f}")
 
-    baseline = None
     if not skip_baseline:
         from evals.baseline import KeywordOverlap, LlamaIndexBaseline
 
@@ -213,9 +234,29 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
         results["paper"]["keyword"] = breakdown(krecs)
         _say(f"baseline: R@5 {results['paper']['baseline']['overall']['recall@5']:.3f}")
 
-    if not skip_persianqa:
-        results["persianqa"] = run_persianqa(questions, work_dir, skip_baseline, pqa_ask,
-                                             pqa_ask_unanswerable, ours_paper=recs, baseline=baseline)
+    if write and futures:   # a first write, so a long PersianQA part never leaves us with nothing
+        write_results(results, out_dir)
+    if futures:
+        from evals import persianqa as pqa
+
+        paragraphs, pqs = pqa.load()
+        out: dict = {"n_paragraphs": len(paragraphs), "n_answerable": sum(q.answerable for q in pqs),
+                     "n_unanswerable": sum(not q.answerable for q in pqs), "alone": {}, "mixed": {},
+                     "paper_alone_ours": summarise([{k: v for k, v in r.items() if k != "abstained"}
+                                                    for r in recs])}
+        for part, fut in futures.items():
+            try:
+                res = fut.result()
+            except Exception as exc:  # report the failure in the results rather than lose the run
+                results.setdefault("persianqa_errors", {})[part] = f"{type(exc).__name__}: {exc}"
+                _say(f"PersianQA part {part} failed: {exc}")
+                continue
+            for store, vals in res.pop("stores").items():
+                out[store].update(vals)
+            results["build"].update(res.get("build", {}))
+        results["persianqa"] = out
+        if pool is not None:
+            pool.shutdown()
 
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["finished_at"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -224,48 +265,14 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
     return results
 
 
-def run_persianqa(questions: Sequence[dict], work_dir: Path, skip_baseline: bool,
-                  pqa_ask: int | None, pqa_ask_unanswerable: int | None,
-                  ours_paper: Sequence[dict], baseline=None) -> dict:
-    """PersianQA alone and mixed with the paper, for ours (and the baseline)."""
-    from evals import persianqa as pqa
+class _Done:
+    """A future-like wrapper that runs its job when asked for the result (no worker processes)."""
 
-    paragraphs, pqs = pqa.load()
-    out: dict = {"n_paragraphs": len(paragraphs), "n_answerable": sum(q.answerable for q in pqs),
-                 "n_unanswerable": sum(not q.answerable for q in pqs)}
-    corpus = pqa.write_corpus(work_dir / "corpora" / "persianqa", paragraphs)
-    _say("PersianQA alone: building .kb-evals/persianqa")
-    alone = Ours(work_dir / "persianqa", corpus_dir=corpus)
-    out["alone"] = {"ours": pqa.evaluate(pqs, alone.retrieve, alone.ask, ask_answerable=pqa_ask,
-                                       ask_unanswerable=pqa_ask_unanswerable)}
-    _say(f"PersianQA alone: R@1 {out['alone']['ours']['recall@1']:.3f}")
+    def __init__(self, fn) -> None:
+        self.fn = fn
 
-    mixed_corpus = pqa.make_mixed_corpus(work_dir / "corpora" / "mixed", PROJECT_ROOT / "corpus", paragraphs)
-    _say("mixed corpus: building .kb-evals/mixed")
-    mixed = Ours(work_dir / "mixed", corpus_dir=mixed_corpus)
-    out["mixed"] = {"ours": pqa.evaluate(pqs, mixed.retrieve)}
-    mrecs = evaluate_questions(questions, mixed.retrieve)
-    out["mixed"]["ours_paper"] = breakdown(mrecs)["overall"]
-    out["paper_alone_ours"] = summarise(ours_paper)
-    _say(f"mixed: pqa R@1 {out['mixed']['ours']['recall@1']:.3f}, "
-         f"paper R@5 {out['mixed']['ours_paper']['recall@5']:.3f}")
-
-    if not skip_baseline:
-        from evals.baseline import RAW_TEXT, LlamaIndexBaseline
-
-        cache = _cache(work_dir)
-        b_alone = LlamaIndexBaseline(embed_model=baseline.embed_model if baseline else None,
-                                     raw_texts=paragraphs, cache=cache)
-        out["alone"]["baseline"] = pqa.evaluate(pqs, b_alone.retrieve)
-        raw = {"smart-statesmanship": RAW_TEXT.read_text(encoding="utf-8"),
-               "cited-works": (PROJECT_ROOT / "corpus" / "cited_works.json").read_text(encoding="utf-8"),
-               **paragraphs}
-        b_mixed = LlamaIndexBaseline(embed_model=b_alone.embed_model, raw_texts=raw, cache=cache)
-        out["mixed"]["baseline"] = pqa.evaluate(pqs, b_mixed.retrieve)
-        out["mixed"]["baseline_paper"] = summarise(evaluate_questions(questions, b_mixed.retrieve))
-        _say(f"baseline PersianQA alone R@1 {out['alone']['baseline']['recall@1']:.3f}, "
-             f"mixed R@1 {out['mixed']['baseline']['recall@1']:.3f}")
-    return out
+    def result(self):
+        return self.fn()
 
 
 def _cache(work_dir: Path):

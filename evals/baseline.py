@@ -99,7 +99,9 @@ class EmbeddingCache:
 
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            import os
+
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")   # workers may save at once
             tmp.write_text(json.dumps(self.vectors), encoding="utf-8")
             tmp.replace(self.path)
 

@@ -130,3 +130,52 @@ def evaluate(questions: Sequence[PqaQuestion], retrieve: Callable[[str, int], li
 
 def _ms(seconds: float | None) -> float | None:
     return None if seconds is None else round(seconds * 1000, 1)
+
+
+# --------------------------------------------------------------------------- harness parts
+def prepare_corpora(work_dir: Path, paper_corpus: Path) -> tuple[Path, Path]:
+    """Write the PersianQA-only and the mixed corpus folders under ``work_dir/corpora``."""
+    paragraphs, _ = load()
+    alone = write_corpus(work_dir / "corpora" / "persianqa", paragraphs)
+    mixed = make_mixed_corpus(work_dir / "corpora" / "mixed", paper_corpus, paragraphs)
+    return alone, mixed
+
+
+def run_part(part: str, questions: Sequence[dict], work_dir: Path, pqa_ask: int | None,
+             pqa_ask_unanswerable: int | None) -> dict:
+    """One independent PersianQA part (run in its own process by ``python -m evals run``).
+
+    ``ours-alone``: our store of the 93 paragraphs (retrieval + abstention);
+    ``ours-mixed``: our store of paper + cited works + paragraphs (both question sets, retrieval);
+    ``baseline``: the llama-index baseline over the paragraphs alone and over the mixed raw texts.
+    Returns ``{"stores": {"alone"|"mixed": {...}}, "build": {...}}``.
+    """
+    from evals.__main__ import Ours, _cache, evaluate_questions, summarise
+
+    paragraphs, pqs = load()
+    corpora = Path(work_dir) / "corpora"
+    if part == "ours-alone":
+        ours = Ours(Path(work_dir) / "persianqa", corpus_dir=corpora / "persianqa")
+        res = evaluate(pqs, ours.retrieve, ours.ask, ask_answerable=pqa_ask, ask_unanswerable=pqa_ask_unanswerable)
+        return {"stores": {"alone": {"ours": res}},
+                "build": {"persianqa": {"seconds": round(ours.build_seconds, 1), "summary": ours.build_summary}}}
+    if part == "ours-mixed":
+        ours = Ours(Path(work_dir) / "mixed", corpus_dir=corpora / "mixed")
+        res = evaluate(pqs, ours.retrieve)
+        paper = summarise(evaluate_questions(questions, ours.retrieve))
+        return {"stores": {"mixed": {"ours": res, "ours_paper": paper}},
+                "build": {"mixed": {"seconds": round(ours.build_seconds, 1), "summary": ours.build_summary}}}
+    if part == "baseline":
+        from evals.baseline import RAW_TEXT, LlamaIndexBaseline
+
+        cache = _cache(Path(work_dir))
+        b_alone = LlamaIndexBaseline(raw_texts=paragraphs, cache=cache)
+        alone = evaluate(pqs, b_alone.retrieve)
+        raw = {"smart-statesmanship": RAW_TEXT.read_text(encoding="utf-8"),
+               "cited-works": (PROJECT_ROOT / "corpus" / "cited_works.json").read_text(encoding="utf-8"),
+               **paragraphs}
+        b_mixed = LlamaIndexBaseline(embed_model=b_alone.embed_model, raw_texts=raw, cache=cache)
+        mixed = evaluate(pqs, b_mixed.retrieve)
+        paper = summarise(evaluate_questions(questions, b_mixed.retrieve))
+        return {"stores": {"alone": {"baseline": alone}, "mixed": {"baseline": mixed, "baseline_paper": paper}}}
+    raise ValueError(f"unknown PersianQA part {part!r}")

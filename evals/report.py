@@ -36,8 +36,9 @@ def headline(results: dict) -> str:
         parts.append(f"baseline Recall@5 {_f(base.get('recall@5'))}, MRR {_f(base.get('mrr'))}")
     pqa = results.get("persianqa", {})
     if pqa:
-        parts.append(f"PersianQA R@1 alone {_f(pqa['alone']['ours']['recall@1'])}, "
-                     f"mixed {_f(pqa['mixed']['ours']['recall@1'])}")
+        alone = pqa.get("alone", {}).get("ours", {})
+        mixed = pqa.get("mixed", {}).get("ours", {})
+        parts.append(f"PersianQA R@1 alone {_f(alone.get('recall@1'))}, mixed {_f(mixed.get('recall@1'))}")
     return "; ".join(parts)
 
 
@@ -85,6 +86,8 @@ def markdown(results: dict, chart: str | None = None) -> str:
         lines.append("")
 
     pqa = results.get("persianqa") or {}
+    for part, err in (results.get("persianqa_errors") or {}).items():
+        lines += [f"**PersianQA part `{part}` failed:** `{err}`", ""]
     if pqa:
         lines += ["## PersianQA (test split)", "",
                   f"{pqa['n_paragraphs']} paragraphs indexed as documents; {pqa['n_answerable']} answerable "
@@ -96,7 +99,7 @@ def markdown(results: dict, chart: str | None = None) -> str:
                 s = pqa.get(store, {}).get(k)
                 if s:
                     lines.append(_row([store, label, _f(s["recall@1"]), _f(s["recall@5"]), _f(s["mrr"])]))
-        a = pqa["alone"]["ours"]
+        a = pqa.get("alone", {}).get("ours", {})
         if "abstained_on_unanswerable" in a:
             lines += ["", f"Abstention rule on PersianQA (ours, alone): declined {_f(a['abstained_on_unanswerable'])} "
                       f"of the {a['n_unanswerable_asked']} (of {a['n_unanswerable']}) unanswerable questions asked; "
