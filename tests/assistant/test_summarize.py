@@ -1,0 +1,88 @@
+"""Reading summaries over the real paper, and their Markdown / JSON / PDF exports."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from assistant.summarize import SectionNotFound, match_section, summarize, to_json, to_markdown, to_pdf
+from indexer.settings import PROJECT_ROOT
+
+SECTION = "راهبردهایی برای برپایی کشورداری هوشمند"  # typed without the paper's ZWNJ
+
+
+@pytest.fixture(scope="module")
+def section_summary(paper_assistant):
+    return summarize(paper_assistant, section=SECTION)
+
+
+def test_match_section_is_forgiving():
+    titles = ["مقدمه", "راهبرد\u200cهایی برای برپایی کشورداری هوشمند", "نتیجه\u200cگیری"]
+    assert match_section(SECTION, titles) == titles[1]
+    assert match_section("نتیجه گیری", titles) == titles[2]
+    assert match_section("فیزیک کوانتوم", titles) is None
+
+
+def test_section_summary_points_are_cited_verbatim(paper_assistant, section_summary):
+    s = section_summary
+    assert s.kind == "section" and s.title.replace("\u200c", "") == SECTION.replace("\u200c", "")
+    assert len(s.subsections) >= 2  # the section and its numbered subsections
+    assert any("1-" in sub.title for sub in s.subsections) and any("2-" in sub.title for sub in s.subsections)
+    passages = paper_assistant.retriever.passages
+    for sub in s.subsections:
+        assert 1 <= len(sub.points) <= 4 and sub.pages and sub.lines
+        for point in sub.points:
+            assert all(point.text in passages[pid].text for pid in point.passage_ids)
+            assert point.page and point.line_start
+    assert s.works and all(w["key"] for w in s.works)
+    assert any(p.citations for p in s.points)
+
+
+def test_markdown_and_json(section_summary):
+    md = to_markdown(section_summary)
+    assert md.startswith('<div dir="rtl">') and "## نکته‌های کلیدی" in md and "## آثار استنادشده" in md
+    assert section_summary.points[0].text in md and "smart-statesmanship:" in md
+    data = json.loads(to_json(section_summary))
+    assert data["subsections"][0]["points"][0]["passage_ids"]
+
+
+def test_pdf_renders_persian_in_logical_order(section_summary, tmp_path):
+    path = to_pdf(section_summary, tmp_path / "summary.pdf")
+    assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    else:
+        from pypdf import PdfReader
+        text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    text = re.sub("[\u202a-\u202e\u200e\u200f]", "", text)
+    flat = re.sub(r"\s+", " ", text)
+    # words come back in reading (logical) order, not visual order and not as presentation forms
+    assert "نکته‌های کلیدی" in flat.replace(" ", " ")
+    assert "برپایی کشورداری هوشمند" in flat
+    assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text)
+    words = section_summary.points[0].text.split()[:4]
+    assert " ".join(words) in flat
+
+
+def test_topic_summary_in_english(paper_assistant):
+    s = summarize(paper_assistant, topic="Estonia digital identity and online voting", lang="en")
+    assert s.kind == "topic" and s.subsections
+    md = to_markdown(s)
+    assert "## Key points" in md and "## Glossary" in md and "## Works cited" in md and "Persian" in md
+    assert any("استونی" in p.text for p in s.points)
+
+
+def test_unknown_section(paper_assistant):
+    with pytest.raises(SectionNotFound):
+        summarize(paper_assistant, section="فیزیک کوانتوم و سیاهچاله‌ها")
+
+
+def test_cli_summarize_md(paper_store):
+    store = ["--store", str(paper_store.store_dir)]
+    md = subprocess.run([sys.executable, "-m", "assistant", "summarize", "--section", "نتیجه‌گیری", "--lang", "en",
+                         *store], check=True, cwd=PROJECT_ROOT, timeout=600, capture_output=True, text=True).stdout
+    assert md.startswith("# Reading summary: نتیجه") and "## Key points" in md
