@@ -212,10 +212,18 @@ def _citation_keys(sentence: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- composer
-def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool) -> list[AnswerSentence]:
-    """Answer-sentence candidates of the top passages, one per distinct sentence."""
+def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool,
+                    also_language: str | None = None) -> list[AnswerSentence]:
+    """Answer-sentence candidates of the top passages, one per distinct sentence.
+
+    ``also_language="en"`` adds the English passages ranked below ``max_passages`` (the English
+    abstract answers English questions when it is retrieved at all).
+    """
     by_text: dict[str, AnswerSentence] = {}
-    for rank, hit in enumerate(hits[:max_passages]):
+    for rank, hit in enumerate(hits):
+        if rank >= max_passages and not (also_language and
+                                         (hit.passage.metadata or {}).get("language") == also_language):
+            continue
         passage = hit.passage
         reference = is_reference_passage(passage)
         if reference and not allow_references:
@@ -255,7 +263,7 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     language = language or detect_language(question)
     qtype = question_type(question)
     allow_refs = qtype == CITATION
-    candidates = candidates_from(hits, max_passages, allow_refs)
+    candidates = candidates_from(hits, max_passages, allow_refs, "en" if language == "en" else None)
     if not candidates:
         return []
     q = np.asarray(embed_model.get_query_embedding(question), dtype=np.float32)

@@ -47,11 +47,11 @@ _SYSTEM_FONTS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/
 LABELS = {
     "fa": {"summary": "خلاصه خوانش", "topic": "خلاصه موضوعی", "section": "بخش", "key_points": "نکته‌های کلیدی",
            "glossary": "واژه‌نامه", "works": "آثار استنادشده", "page": "ص", "pages": "صفحه‌ها",
-           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست",
+           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست", "unresolved": "(مرجع کامل در دسترس نیست)",
            "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد."},
     "en": {"summary": "Reading summary", "topic": "Topic summary", "section": "Section", "key_points": "Key points",
            "glossary": "Glossary", "works": "Works cited", "page": "p.", "pages": "pages",
-           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list",
+           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list", "unresolved": "(full reference not available)",
            "note": "Key points are sentences quoted verbatim from the paper, each with its source passage; "
                    "the paper is in Persian and is not translated here, so Persian key points stay Persian "
                    "(key terms are glossed from the paper's own glossary)."},
@@ -92,6 +92,7 @@ class Summary:
     works: list[dict]          # [{"key", "reference", "confidence"}]
     pages: list[int] = field(default_factory=list)
     note: str = ""
+    references_resolved: bool = False  # a bibliography table was there to resolve the works against
 
     @property
     def points(self) -> list[KeyPoint]:
@@ -282,8 +283,9 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
             keys += [k for k in _citation_keys(p.text) if k not in keys]
         works = [{"key": k, "reference": None, "confidence": None} for k in keys]
     pages = sorted({pg for s in subsections for pg in s.pages})
+    resolved = any(t.get("bibliography") for t in tables.values())
     return Summary(kind, (section or topic or "").strip(), title, lang, doc_id, doc_title, subsections,
-                   glossary, works, pages, LABELS[lang]["note"])
+                   glossary, works, pages, LABELS[lang]["note"], resolved)
 
 
 def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
@@ -354,7 +356,8 @@ def to_markdown(summary: Summary) -> str:
     lines += ["", f"## {lab['works']}", ""]
     if summary.works:
         for w in summary.works:
-            lines.append(f"- **{w['key']}**: {w.get('reference') or lab['not_in_refs']}")
+            missing = lab["not_in_refs"] if summary.references_resolved else lab["unresolved"]
+            lines.append(f"- **{w['key']}**: {w.get('reference') or missing}")
     else:
         lines.append(lab["none"])
     lines.append("")
@@ -444,8 +447,9 @@ def to_pdf(summary: Summary, path: str | Path) -> Path:
         para(lab["none"], 10)
     pdf.ln(2)
     para(lab["works"], 14, "B", 2)
+    missing = lab["not_in_refs"] if summary.references_resolved else lab["unresolved"]
     for w in summary.works or []:
-        para(f"{w['key']}: {w.get('reference') or lab['not_in_refs']}", 9.5, gap=0.8)
+        para(f"{w['key']}: {w.get('reference') or missing}", 9.5, gap=0.8)
     if not summary.works:
         para(lab["none"], 10)
     path = Path(path)
