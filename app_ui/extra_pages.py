@@ -150,6 +150,8 @@ def _render_summary(summary, lang: str) -> None:
     html(f'<h3 class="kb-block" dir="auto">{esc(summary.title)}</h3>')
     if summary.note:
         html(block(summary.note, summary.lang, "kb-meta"))
+    if not summary.points:
+        st.info(_t("read.empty", lang))
     for sub in summary.subsections:
         html(f'<h4 class="kb-block" dir="auto">{esc(sub.title)}</h4>')
         items = []
