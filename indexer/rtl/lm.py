@@ -25,6 +25,7 @@ SUFFIXES = [("هایی", 0.02), ("های", 0.1), ("ها", 0.15), ("ترین", 0.
 P_STOP = 5e-4         # hazm stopwords
 OOV_SCALE = 0.02      # character model mass for unknown words
 BIGRAM_D = 0.75
+JUNK_FILTER = True
 
 
 class LanguageModel:
@@ -109,7 +110,7 @@ class LanguageModel:
         if k in self.stop:
             p += P_STOP
         pc = math.exp(self.char_lp(k))
-        if k in self.hz or k in self.verbs:
+        if (k in self.hz or k in self.verbs) and not (JUNK_FILTER and self.looks_garbled(k)):
             p += min(P_LEXICON_CAP, P_LEXICON * pc)
         p += OOV_SCALE * pc
         for suf, ps in SUFFIXES:
@@ -119,6 +120,17 @@ class LanguageModel:
         if len(k) == 1 and k not in "و":
             p *= 1e-3
         return math.log(p)
+
+    def looks_garbled(self, k: str) -> bool:
+        """hazm's list holds garbled PDF text (یعموم for عمومی): a zero-count entry that is a known word with
+        its ی rotated to the other end is not trusted."""
+        if self.hz.get(k, 0) > 0 or k in self.pqa or k in self.stop:
+            return False
+        if len(k) > 2 and k[0] == "ی" and self.known(k[1:] + "ی"):
+            return True
+        if len(k) > 3 and k.endswith("یم") and self.known("می" + k[:-2]):
+            return True
+        return False
 
     def _lp(self, prev: str, k: str) -> float:
         """log P(k | prev); ``prev`` is "" at a sentence or punctuation boundary."""
