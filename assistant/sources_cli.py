@@ -66,7 +66,9 @@ def cmd_sources(args) -> int:
         _dump([{k: v for k, v in r.items() if k != "record"} for r in rows])
         return 0
     for r in rows:
-        ref = r["reference"] or "not in reference list"
+        ref = r["reference"] or ("not in reference list" + (
+            f"; record has no bibliographic details (confidence: {r['confidence']})"
+            if r.get("confidence") else ""))
         conf = f" [{r['confidence']}]" if r.get("confidence") else ""
         print(f"{r['key']}  ×{r['occurrences']}{conf}\n    {ref}")
     return 0

@@ -182,12 +182,16 @@ def normalise_key(raw: str) -> str:
 
     >>> normalise_key("Bertot et al, 2010")
     'Bertot et al., 2010'
+    >>> normalise_key("Giffinger et al. (2007)")
+    'Giffinger et al., 2007'
     >>> normalise_key("Janssen, et al, 2012")
     'Janssen et al., 2012'
     >>> normalise_key("دانائی‌فرد، 1402")
     'دانائی‌فرد، 1402'
     """
     raw = unicodedata.normalize("NFC", raw.strip())
+    # narrative form «Giffinger et al. (2007)» / «حسینی (1402)»
+    raw = re.sub(rf"\s*\(\s*({_YEAR})\s*\)\s*$", r", \1", raw)
     if not raw.startswith("("):
         raw = f"({raw})"
     found = extract_citations(raw)

@@ -46,20 +46,35 @@ def _reference_lines(doc: LoadedDocument) -> list[tuple[int, str]]:
     return out
 
 
+def _line_pages(doc: LoadedDocument) -> dict[int, int]:
+    """Page of every source line of a proofread edition (a paragraph may cross a page break)."""
+    if doc.kind != "proofread":
+        return {}
+    import json
+
+    from indexer.structure import _pages
+
+    rows = [json.loads(line) for line in doc.spec.path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return _pages(sorted(rows, key=lambda r: r["line_no"]))
+
+
 def citation_rows(doc: LoadedDocument, resolver: Resolver | None = None) -> list[dict[str, Any]]:
     """Every in-text citation of a document's body, with its line, page, section and sentence."""
+    pages = _line_pages(doc)
     rows = []
     for p in doc.structure.paragraphs:
         if p.kind == "reference":
             continue
         for cit in extract_citations(p.text):
             entry = resolver.resolve(cit.key) if resolver else None
+            line_no = p.lines_for(cit.start, cit.end)[0]
             rows.append({
                 "key": entry.key if entry else cit.key,
                 "raw": cit.raw,
                 "text_key": cit.key,
-                "line_no": p.lines_for(cit.start, cit.end)[0],
-                "page": p.page,
+                "line_no": line_no,
+                "page": pages.get(line_no, p.page),
                 "section": SECTION_SEP.join(p.section_path) if p.section_path else None,
                 "sentence": _sentence_at(p.text, cit.start, cit.end),
             })
@@ -91,7 +106,9 @@ def reference_tables(doc: LoadedDocument) -> dict[str, Any]:
         record = entry.record if entry else None
         reference = None
         if entry is not None:
-            reference = entry.reference or (format_reference(record) if record else None)
+            # a record without a title (confidence "unknown": not identified) formats to nothing useful
+            has_details = bool(record and record.get("title"))
+            reference = entry.reference or (format_reference(record) if has_details else None)
         bibliography.append({
             "key": key,
             "record": record,
