@@ -30,7 +30,7 @@ def _text_pdf(text: str = "Smart governance needs open data and digital public s
     pdf.add_page()
     pdf.set_font("Helvetica", size=12)
     for _ in range(20):
-        pdf.multi_cell(0, 8, text)
+        pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
