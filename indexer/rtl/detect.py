@@ -28,6 +28,7 @@ KINDS = ("clean_fa", "not_fa", "garbled_chunks", "garbled_reversed", "garbled_zw
 
 MAX_GARBLED_LINE = 400  # the seed garbling is per visual line; longer text is a paragraph in logical order
 _YEARISH = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_ZWNJ_SUFFIXES = {"ها", "های", "هایی", "تر", "ترین", "اند", "ام", "ایم", "اید", "است"}
 _COMMON_Y = {"یک", "یا", "یکی", "یعنی", "یکدیگر", "یابد", "یافت", "یافته", "یاد", "یکپارچه", "یادگیری", "یونان"}
 
 
@@ -66,6 +67,8 @@ def zwnj_swaps(word: str) -> str | None:
         spelled = lm.var.get(cand)
         if spelled and "\u200c" in spelled and spelled.replace("\u200c", "", 1) == cand and spelled.index("\u200c") == len(a):
             return spelled
+        if a and b in _ZWNJ_SUFFIXES and lm.known(a):
+            return a + "\u200c" + b
     return None
 
 

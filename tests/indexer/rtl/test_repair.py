@@ -63,7 +63,8 @@ def test_citations_and_footnote_markers():
     assert fix_latin("2015Cinca, -Serrano") == "Serrano-Cinca, 2015"
     assert "(Heeks, 2003)." in unchunk("(. Heeks, 2003) پردازدیم")
     out = repair_line(" یکپارچگی(.  ,.2010Harrison et al) با دولت تعامل داشته باشند 1تالیجید تیهو صیتشخ")
-    assert "(Harrison et al., 2010)." in out and "دیجیتال1" in out
+    assert "(Harrison et al., 2010)." in out and "دیجیتال" in out
+    assert "دیجیتال1" in repair_line("1تالیجید تیهو صیتشخ")
 
 
 def test_zwnj_restored():
