@@ -51,7 +51,7 @@ def _log1m(p: float) -> float:
 # Latin citations
 # ---------------------------------------------------------------------------------------------------------
 _YEAR = re.compile(r"\d{4}(?:[a-z](?![a-z]))?")
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_LATIN_WORD = re.compile(r"-?[A-Za-z][A-Za-z'\-]*")
 
 
 def fix_latin(body: str) -> str:
