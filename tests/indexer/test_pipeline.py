@@ -47,7 +47,7 @@ def test_incremental_build_update_and_remove(tmp_path):
     assert removed.removed == ["gov"]
     state = read_state(settings.store_dir)
     assert list(state["docs"]) == ["transport"] and state["clean"]
-    assert bot.refresh()
+    assert bot.retriever.refresh()
     assert {p["doc_id"] for p in bot.retrieve("open data portals", k=5)} == {"transport"}
 
     remove_document(settings, "transport", progress=None)
