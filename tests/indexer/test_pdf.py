@@ -205,3 +205,33 @@ def test_pdftotext_line_fixer():
     line = "\u202b\u202a (Heeks, 2003).\u202cکشورداری هوشمند می‌پردازد\u202c"
     assert fix_pdftotext_line(line) == "کشورداری هوشمند می‌پردازد (Heeks, 2003)."
     assert fix_pdftotext_line("plain line") == "plain line"
+
+
+def test_garbled_persian_pdf_yields_repaired_text(tmp_path):
+    """A PDF whose text layer carries the seed's garbling (dev lines) comes out repaired, not garbled.
+
+    Measured: 0.71 word accuracy on these lines through pdftotext + repair (0.82 when the same lines are
+    repaired as plain text: pdftotext's own bidi pass moves some neutrals first); raw text ≈ 0.08.
+    """
+    from evals.repair_metrics import dev_lines
+
+    _require("pdftotext")
+    dev = dev_lines()[:6]
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("naskh", fname=str(NASKH))
+    pdf.add_font("dejavu", fname=str(DEJAVU))
+    pdf.set_font("naskh", size=10)
+    pdf.set_fallback_fonts(["dejavu"])
+    pdf.set_text_shaping(True)
+    for r in dev:
+        pdf.cell(0, 8, r["garbled"].strip(), new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "garbled.pdf"
+    pdf.output(str(path))
+    lines = [x for x in extract_pdf(path)[0].split("\n") if x.strip()]
+    assert len(lines) == len(dev)
+    before = score([(r["garbled"], r["gold"]) for r in dev])["word_accuracy"]
+    after = score(list(zip(lines, [r["gold"] for r in dev])))["word_accuracy"]
+    assert before < 0.15 and after >= 0.65, (before, after, lines)
