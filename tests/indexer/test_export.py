@@ -21,7 +21,11 @@ def test_bibtex_round_trip():
     by_key = {e.key: e for e in library.entries}
     for record in RECORDS:
         entry = by_key[record["id"]]
-        assert entry.fields_dict["title"].value == record["title"].replace("{", "(").replace("}", ")")
+        if record.get("title"):  # records of confidence "unknown" have an empty title
+            assert entry.fields_dict["title"].value == \
+                record["title"].replace("{", "(").replace("}", ")")
+        else:
+            assert "title" not in entry.fields_dict
         assert entry.fields_dict["citeas"].value == record["cite_as"]
         assert entry.fields_dict["confidence"].value == record["confidence"]
         year = record.get("issued", {}).get("date-parts", [[None]])[0][0]
@@ -35,7 +39,7 @@ def test_ris_round_trip():
     entries = rispy.loads(to_ris(RECORDS))
     assert len(entries) == len(RECORDS)
     for record, entry in zip(RECORDS, entries):
-        assert entry["title"] == record["title"]
+        assert entry.get("title", "") == (record.get("title") or "")
         assert entry["id"] == record["id"]
         assert f"confidence: {record['confidence']}" in entry["notes"]
         assert len(entry.get("authors", [])) == len(record.get("author", []))
