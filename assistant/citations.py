@@ -3,25 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.sources import citations_in
+
 
 def cited_works(sentences: list[str], tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """``[{"key", "reference"}]`` for the in-text citations found in ``sentences`` (first seen first)."""
-    try:
-        from indexer.citations import extract_citations
-    except ImportError:
-        return []
-    bibliography: dict[str, dict] = {}
-    for table in tables.values():
-        for entry in table.get("bibliography", []):
-            bibliography.setdefault(entry["key"], entry)
+    """``[{"key", "reference", "confidence"}]`` for the in-text citations in ``sentences``, first seen first.
+
+    Keys are resolved through the bibliography (``Bertot, 2010`` → ``Bertot et al., 2010``), so
+    variants of one work count once.
+    """
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for sentence in sentences:
-        for citation in extract_citations(sentence):
-            if citation.key in seen:
-                continue
-            seen.add(citation.key)
-            entry = bibliography.get(citation.key, {})
-            out.append({"key": citation.key, "reference": entry.get("reference"),
-                        "confidence": entry.get("confidence")})
+        for entry in citations_in(sentence, tables):
+            if entry["key"] not in seen:
+                seen.add(entry["key"])
+                out.append(entry)
     return out

@@ -18,7 +18,12 @@ def format_reference(record: dict) -> str:
     >>> format_reference({"author": [{"family": "Heeks", "given": "R."}], "issued": {"date-parts": [[2003]]},
     ...                   "title": "E-government", "cite_as": "Heeks, 2003"})
     'Heeks, R. (2003). E-government. [cited as: Heeks, 2003]'
+    >>> format_reference({"title": "", "cite_as": "Liu et al., 2013"})
+    'Liu et al., 2013 — cited in the paper; full reference not identified.'
     """
+    if not (record.get("title") or "").strip():
+        # unidentified works: say what is known instead of an empty "(n.d.). ." line
+        return f"{record.get('cite_as', record.get('id', '?'))} — cited in the paper; full reference not identified."
     year = ""
     parts = record.get("issued", {}).get("date-parts") or [[]]
     if parts and parts[0]:
