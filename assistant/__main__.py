@@ -13,7 +13,12 @@ def _print_human(result: dict) -> None:
     print(f"❓ {result['question']}")
     if result["abstained"]:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
+        if result.get("abstain_reason"):
+            print(f"  ({result['abstain_reason']})")
     else:
+        if result["language"] == "en" and result["answer"].startswith("("):
+            # the note that the answer quotes the Persian text, and the English glosses
+            print("  " + result["answer"].split("\n")[0])
         ids = {p["id"]: i for i, p in enumerate(result["passages"], start=1)}
         for s in result["sentences"]:
             marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s["passage_ids"])

@@ -15,6 +15,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.expansion import curated_terms, expand, glossary_terms
+from assistant.sections import named_sections
 from indexer.embedding import get_embedding
 from indexer.lang import detect_language
 from indexer.lexical import LexicalIndex
@@ -112,6 +113,14 @@ class HybridRetriever:
             translated = " ".join(terms)
             lists.append(("translated", translated_weight,
                           self.dense(translated, n, self.embed_model.get_query_embedding(translated))))
+        sections = named_sections(query, self.tables)
+        if sections and self.settings.section_weight > 0:
+            in_section = [(pid, 1.0) for pid, p in self.passages.items()
+                          if any(title in p.metadata.get("section_path", "").split("\n") for title in sections)]
+            # reading order inside the named section, re-ordered by the dense ranking where known
+            dense_rank = {pid: r for r, (pid, _s) in enumerate(lists[0][2])}
+            in_section.sort(key=lambda item: dense_rank.get(item[0], len(dense_rank)))
+            lists.append(("section", self.settings.section_weight, in_section))
         cited = self._citation_matches(query)
         if cited:
             lists.append(("cited", self.settings.citation_weight, cited))

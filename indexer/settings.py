@@ -48,6 +48,7 @@ class Settings:
     lexical_weight: float = 1.0
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
+    section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")
     citation_weight: float = 1.0  # passages citing a work named in the question
     reference_penalty: float = 0.5  # bibliography records, unless the question asks for one
     # answers
