@@ -138,8 +138,9 @@ class HybridRetriever:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += weight / (c + rank)
         for hit in fused.values():
-            if hit.passage.metadata.get("kind") == "reference" and not bibliographic:
-                # bibliography records answer "what is the full reference", not questions about ideas
+            if hit.passage.metadata.get("kind") in ("reference", "card") and not bibliographic:
+                # bibliography records and document cards answer "what is the full reference / where
+                # was it published", not questions about ideas
                 hit.score *= self.settings.reference_penalty
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return ranked[:k]
@@ -171,8 +172,8 @@ _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "doe
               "korea", "south", "china", "iran", "europe", "european", "union", "english", "persian"}
 
 _BIBLIOGRAPHIC = re.compile(
-    r"(full reference|bibliograph|bibtex|\bdoi\b|publisher|published in|which journal|title of|"
-    r"مشخصات کامل|کتاب‌شناسی|ناشر|منبع کامل)", re.IGNORECASE)
+    r"(full reference|bibliograph|bibtex|\bdoi\b|publisher|published|which journal|title of|journal|"
+    r"مشخصات کامل|کتاب‌شناسی|ناشر|منبع کامل|نشریه|مجله|فصلنامه|چاپ شده|منتشر شده)", re.IGNORECASE)
 
 
 def is_bibliographic(query: str) -> bool:
