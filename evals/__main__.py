@@ -174,7 +174,7 @@ def _say(msg: str) -> None:
 def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool = False,
         out_dir: Path = DEFAULT_OUT, work_dir: Path = WORK_DIR, pqa_ask: int | None = 100,
         pqa_ask_unanswerable: int | None = None, command: str | None = None, write: bool = True,
-        parallel: bool = True) -> dict:
+        parallel: bool = True, pqa_paragraphs: int | None = None) -> dict:
     """Run the evaluation and (with ``write``) save json/md/png; returns the results dict.
 
     The PersianQA parts (ours alone, ours mixed, the baseline) run in worker processes beside the
@@ -199,10 +199,10 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
     if not skip_persianqa:
         from evals import persianqa as pqa
 
-        pqa.prepare_corpora(work_dir, PROJECT_ROOT / "corpus")
+        pqa.prepare_corpora(work_dir, PROJECT_ROOT / "corpus", pqa_paragraphs)
         parts = ["ours-alone", "ours-mixed"] + ([] if skip_baseline else ["baseline"])
         kwargs = dict(questions=questions, work_dir=work_dir, pqa_ask=pqa_ask,
-                      pqa_ask_unanswerable=pqa_ask_unanswerable)
+                      pqa_ask_unanswerable=pqa_ask_unanswerable, paragraphs_limit=pqa_paragraphs)
         if parallel:
             import concurrent.futures as cf
             import multiprocessing as mp
@@ -239,7 +239,7 @@ def run(subset: str = "all", skip_baseline: bool = False, skip_persianqa: bool =
     if futures:
         from evals import persianqa as pqa
 
-        paragraphs, pqs = pqa.load()
+        paragraphs, pqs = pqa.load(paragraphs_limit=pqa_paragraphs)
         out: dict = {"n_paragraphs": len(paragraphs), "n_answerable": sum(q.answerable for q in pqs),
                      "n_unanswerable": sum(not q.answerable for q in pqs), "alone": {}, "mixed": {},
                      "paper_alone_ours": summarise([{k: v for k, v in r.items() if k != "abstained"}
@@ -309,6 +309,9 @@ def main(argv: Iterable[str] | None = None) -> int:
                         "default 100, -1 = all 651)")
     r.add_argument("--pqa-ask-unanswerable", type=int, default=-1, metavar="N",
                    help="ask the first N unanswerable PersianQA questions (default -1 = all 279)")
+    r.add_argument("--pqa-paragraphs", type=int, default=-1, metavar="N",
+                   help="index only the first N PersianQA paragraphs and ask their questions "
+                        "(default -1 = all 93)")
     r.add_argument("--out", type=Path, default=DEFAULT_OUT)
     sub.add_parser("repair", help="score the RTL repair on evals/data/repair_dev.jsonl")
     args, rest = parser.parse_known_args(argv)
@@ -323,7 +326,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     res = run(args.subset, args.skip_baseline, args.skip_persianqa, args.out,
               pqa_ask=None if args.pqa_ask < 0 else args.pqa_ask,
               pqa_ask_unanswerable=None if args.pqa_ask_unanswerable < 0 else args.pqa_ask_unanswerable,
-              command=command)
+              pqa_paragraphs=None if args.pqa_paragraphs < 0 else args.pqa_paragraphs, command=command)
     from evals import report
 
     print(report.headline(res))

@@ -30,8 +30,12 @@ class PqaQuestion:
     answers: tuple[str, ...]
 
 
-def load(path: Path = PQA_FILE) -> tuple[dict[str, str], list[PqaQuestion]]:
-    """(paragraphs by doc_id, questions) in file order; doc ids are ``pqa-0001`` …"""
+def load(path: Path = PQA_FILE, paragraphs_limit: int | None = None) -> tuple[dict[str, str], list[PqaQuestion]]:
+    """(paragraphs by doc_id, questions) in file order; doc ids are ``pqa-0001`` …
+
+    ``paragraphs_limit`` keeps only the first N paragraphs and their questions (a smaller, faster
+    benchmark; the default is all 93).
+    """
     data = json.loads(Path(path).read_text(encoding="utf-8"))["data"]
     paragraphs: dict[str, str] = {}
     questions: list[PqaQuestion] = []
@@ -43,6 +47,10 @@ def load(path: Path = PQA_FILE) -> tuple[dict[str, str], list[PqaQuestion]]:
                 answers = tuple(a["text"] for a in qa.get("answers", []) if a.get("text"))
                 questions.append(PqaQuestion(str(qa["id"]), qa["question"], doc_id,
                                              not qa.get("is_impossible", False), answers))
+    if paragraphs_limit is not None:
+        keep = set(list(paragraphs)[:paragraphs_limit])
+        paragraphs = {d: t for d, t in paragraphs.items() if d in keep}
+        questions = [q for q in questions if q.doc_id in keep]
     return paragraphs, questions
 
 
@@ -133,16 +141,21 @@ def _ms(seconds: float | None) -> float | None:
 
 
 # --------------------------------------------------------------------------- harness parts
-def prepare_corpora(work_dir: Path, paper_corpus: Path) -> tuple[Path, Path]:
+def prepare_corpora(work_dir: Path, paper_corpus: Path, paragraphs_limit: int | None = None) -> tuple[Path, Path]:
     """Write the PersianQA-only and the mixed corpus folders under ``work_dir/corpora``."""
-    paragraphs, _ = load()
+    paragraphs, _ = load(paragraphs_limit=paragraphs_limit)
+    for folder in (work_dir / "corpora" / "persianqa", work_dir / "corpora" / "mixed" / "persianqa"):
+        if folder.is_dir():                      # drop paragraphs of a larger earlier run
+            for f in folder.glob("pqa-*.txt"):
+                if f.stem not in paragraphs:
+                    f.unlink()
     alone = write_corpus(work_dir / "corpora" / "persianqa", paragraphs)
     mixed = make_mixed_corpus(work_dir / "corpora" / "mixed", paper_corpus, paragraphs)
     return alone, mixed
 
 
 def run_part(part: str, questions: Sequence[dict], work_dir: Path, pqa_ask: int | None,
-             pqa_ask_unanswerable: int | None) -> dict:
+             pqa_ask_unanswerable: int | None, paragraphs_limit: int | None = None) -> dict:
     """One independent PersianQA part (run in its own process by ``python -m evals run``).
 
     ``ours-alone``: our store of the 93 paragraphs (retrieval + abstention);
@@ -152,7 +165,7 @@ def run_part(part: str, questions: Sequence[dict], work_dir: Path, pqa_ask: int 
     """
     from evals.__main__ import Ours, _cache, evaluate_questions, summarise
 
-    paragraphs, pqs = load()
+    paragraphs, pqs = load(paragraphs_limit=paragraphs_limit)
     corpora = Path(work_dir) / "corpora"
     if part == "ours-alone":
         ours = Ours(Path(work_dir) / "persianqa", corpus_dir=corpora / "persianqa")

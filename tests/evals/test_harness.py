@@ -61,6 +61,8 @@ def test_persianqa_loader_and_rank():
     assert list(paragraphs)[0] == "pqa-0001"
     assert pqa.doc_rank([{"doc_id": "a"}, {"doc_id": "b"}], "b") == 2
     assert pqa.doc_rank([{"doc_id": "a"}], "b") is None
+    few, few_qs = pqa.load(paragraphs_limit=3)
+    assert list(few) == ["pqa-0001", "pqa-0002", "pqa-0003"] and {q.doc_id for q in few_qs} == set(few)
     sample = [q for q in qs if q.doc_id == "pqa-0001"]
     res = pqa.evaluate(sample, lambda question, k: [{"doc_id": "pqa-0001"}],
                        ask=lambda question: {"abstained": True}, ask_answerable=2)
