@@ -1,0 +1,34 @@
+"""CI regression gate: build the real index once and hold the fast subset to its measured figures.
+
+The fast subset is 24 test questions (2 per language × type, ``python -m evals run --subset fast``).
+Floors sit a little under the figures measured on it (see MEASURED) so that noise of one question
+passes but a real regression fails; with 20 answerable questions one item moves Recall by 0.05.
+Raise the floors when the system improves; never lower them to make a change pass.
+"""
+from __future__ import annotations
+
+import pytest
+
+from evals.__main__ import Ours, evaluate_questions, load_questions, summarise
+
+# measured by `python -m evals run` (fast-subset records of the full run, see evals/results/)
+MEASURED = {"recall@5": 0.8, "recall@10": 0.9, "mrr": 0.57, "ndcg@10": 0.677, "citation_recall": 0.667, "abstention_accuracy": 0.958, "sentence_support": 1.0, "false_abstention": 0.0}  # 2026-11-28, commit 9cd48f6
+FLOORS = {"recall@5": 0.7, "recall@10": 0.8, "mrr": 0.49, "ndcg@10": 0.6, "citation_recall": 0.57, "abstention_accuracy": 0.87, "sentence_support": 0.95}
+CEILINGS = {"false_abstention": 0.1}
+
+
+@pytest.fixture(scope="module")
+def fast(tmp_path_factory):
+    ours = Ours(tmp_path_factory.mktemp("evals-gate") / "store")
+    records = evaluate_questions(load_questions("fast"), ours.retrieve, ours.ask)
+    return summarise(records)
+
+
+@pytest.mark.parametrize("metric", sorted(FLOORS))
+def test_floor(fast, metric):
+    assert fast[metric] is not None and fast[metric] >= FLOORS[metric], (metric, fast[metric], FLOORS[metric])
+
+
+@pytest.mark.parametrize("metric", sorted(CEILINGS))
+def test_ceiling(fast, metric):
+    assert fast[metric] is not None and fast[metric] <= CEILINGS[metric], (metric, fast[metric], CEILINGS[metric])
