@@ -10,7 +10,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 def detect_language(text: str) -> str:
     """``"fa"`` when Arabic-script letters dominate, else ``"en"``.
 
-    >>> detect_language("کشورداری هوشمند (Smart statesmanship)")
+    >>> detect_language("کشورداری هوشمند در ایران (Smart statesmanship)")
     'fa'
     >>> detect_language("What is smart governance?")
     'en'

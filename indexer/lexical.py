@@ -18,6 +18,9 @@ _TOKEN_PATTERN = r"(?u)\S+"
 
 def build_bm25(passages: list[tuple[str, str]], folder: Path) -> None:
     """Index ``(passage_id, text)`` pairs and persist the retriever into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not passages:  # an empty store (every document removed): bm25s cannot index nothing
+        return
     nodes = [TextNode(id_=pid, text=" ".join(lexical_tokens(text)) or "_") for pid, text in passages]
     retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None,
                               token_pattern=_TOKEN_PATTERN, similarity_top_k=min(50, len(nodes)))
@@ -29,6 +32,9 @@ class LexicalIndex:
     """A persisted BM25 index answering ``search(query, k) -> [(passage_id, score)]``."""
 
     def __init__(self, folder: Path) -> None:
+        if not any(folder.glob("*.json")):  # nothing indexed
+            self._retriever, self.size = None, 0
+            return
         self._retriever = BM25Retriever.from_persist_dir(str(folder))
         self.size = int(self._retriever.bm25.scores.get("num_docs", 0))
 

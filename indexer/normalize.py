@@ -20,7 +20,10 @@ ZWNJ = "\u200c"
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 _PRESENTATION = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا"})
+# Display text: only letters that are wrong in Persian (Arabic yeh/kaf); hamza forms such as «تأثیر» stay.
+_ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+# Matching folds spelling variants too.
+_FOLD_LETTERS = str.maketrans({"ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و"})
 _TOKEN_CHARS = re.compile(r"[^\w\u200c]+")
 _ENGLISH_STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the this to was were "
@@ -73,7 +76,7 @@ def normalize_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """Aggressive folding for matching: normalised, Latin digits, lower case, no ZWNJ/diacritics."""
-    text = normalize_text(text).translate(_DIGITS).lower().replace(ZWNJ, "")
+    text = normalize_text(text).translate(_DIGITS).translate(_FOLD_LETTERS).lower().replace(ZWNJ, "")
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
@@ -84,7 +87,7 @@ def split_sentences(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """Word tokens (punctuation dropped), after :func:`fold`-style normalisation but keeping ZWNJ."""
-    text = normalize_text(text).translate(_DIGITS).lower()
+    text = normalize_text(text).translate(_DIGITS).translate(_FOLD_LETTERS).lower()
     out = []
     for tok in _word_tokenizer().tokenize(text):
         tok = _TOKEN_CHARS.sub(" ", tok).strip()
