@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-from indexer.cli_common import add_settings_flags, settings_from
+from indexer.cli_common import add_settings_flags, emit, settings_from
 
 
 def _tables(args):
@@ -108,11 +107,7 @@ def cmd_export(args) -> int:
             print(f"no citations in a section matching {args.section!r}", file=sys.stderr)
             return 3
     text = export(tables, keys, args.format)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        print(args.out)
-    else:
-        print(text)
+    emit(text, args.out)
     return 0
 
 

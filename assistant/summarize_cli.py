@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from indexer.cli_common import add_settings_flags, settings_from
+from indexer.cli_common import add_settings_flags, emit, settings_from
 
 
 def cmd_summarize(args) -> int:
@@ -28,11 +28,7 @@ def cmd_summarize(args) -> int:
         print(str(out))
         return 0
     text = to_json(summary) if args.format == "json" else to_markdown(summary)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        print(args.out)
-    else:
-        print(text)
+    emit(text, args.out)
     return 0
 
 

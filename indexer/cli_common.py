@@ -25,3 +25,12 @@ def utf8_stdout() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def emit(text: str, out: str | Path | None) -> None:
+    """Write ``text`` to ``out`` (and print the path), or print it when no file is given."""
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        print(out)
+    else:
+        print(text)

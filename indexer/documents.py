@@ -127,7 +127,6 @@ def load(spec: DocumentSpec, max_file_mb: float = 50.0) -> LoadedDocument:
     if size_mb > max_file_mb:
         raise errors.FileTooLargeError(str(path), f"{size_mb:.1f} MB > {max_file_mb:g} MB")
     suffix = path.suffix.lower()
-    title = spec.meta.get("title_fa") or spec.meta.get("title_en") or spec.meta.get("title")
     if spec.meta.get("edition") == "proofread" or suffix == ".jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         structure, kind = structure_proofread(rows), "proofread"
