@@ -30,9 +30,9 @@ import numpy as np
 
 from assistant.retrieval import Hit
 from indexer.lang import detect_language
-from indexer.normalize import lexical_tokens, split_sentences
+from assistant.sentences import char_grams, distinct_sentences, near_duplicate
+from indexer.normalize import lexical_tokens, match_key
 
-ZWNJ = "\u200c"
 
 # ---------------------------------------------------------------------------- question types
 DEFINITION, LIST, OVERVIEW, CITATION, GENERAL = "definition", "list", "overview", "citation", "general"
@@ -147,32 +147,10 @@ def _content_words(sentence: str) -> int:
 
 
 # ---------------------------------------------------------------------------- similarity helpers
-def _norm(text: str) -> str:
-    try:
-        from evals.metrics import normalise
-        return normalise(text)
-    except ImportError:  # pragma: no cover - evals ships with the repo
-        return re.sub(r"[^\w]", "", text.replace(ZWNJ, "")).lower()
-
-
-def _grams(text: str, n: int = 4) -> set[str]:
-    s = _norm(text)
-    return {s[i:i + n] for i in range(max(len(s) - n + 1, 0))} if len(s) >= n else {s} if s else set()
-
-
 def _overlap(query_tokens: set[str], tokens: set[str]) -> float:
     if not query_tokens or not tokens:
         return 0.0
     return len(query_tokens & tokens) / len(query_tokens)
-
-
-def near_duplicate(a_tokens: set[str], b_tokens: set[str], a_grams: set[str], b_grams: set[str]) -> bool:
-    """Token overlap > 0.7 of the shorter, or > 0.8 of the shorter's 4-grams inside the other."""
-    if a_tokens and b_tokens and len(a_tokens & b_tokens) / min(len(a_tokens), len(b_tokens)) > 0.7:
-        return True
-    if a_grams and b_grams and len(a_grams & b_grams) / min(len(a_grams), len(b_grams)) > 0.8:
-        return True
-    return False
 
 
 # ---------------------------------------------------------------------------- glossary
@@ -190,11 +168,11 @@ def glossary_entries(tables: dict[str, dict[str, Any]] | None) -> list[dict]:
 
 def glosses_for(text: str, glossary: Iterable[dict]) -> list[dict]:
     """Glossary terms (``{"fa", "en"}``) whose Persian form occurs in ``text``, longest first."""
-    hay = _norm(text)
+    hay = match_key(text)
     found: list[dict] = []
     for entry in sorted(glossary, key=lambda e: -len(e["fa"])):
-        key = _norm(entry["fa"])
-        if len(key) >= 3 and key in hay and not any(key in _norm(f["fa"]) for f in found):
+        key = match_key(entry["fa"])
+        if len(key) >= 3 and key in hay and not any(key in match_key(f["fa"]) for f in found):
             found.append({"fa": entry["fa"], "en": entry["en"]})
     return found
 
@@ -219,34 +197,28 @@ def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool,
     ``also_language="en"`` adds the English passages ranked below ``max_passages`` (the English
     abstract answers English questions when it is retrieved at all).
     """
-    by_text: dict[str, AnswerSentence] = {}
-    for rank, hit in enumerate(hits):
+    def passage_allowed(rank: int, hit: Hit) -> bool:
         if rank >= max_passages and not (also_language and
                                          (hit.passage.metadata or {}).get("language") == also_language):
-            continue
-        passage = hit.passage
-        reference = is_reference_passage(passage)
-        if reference and not allow_references:
-            continue
-        meta = passage.metadata or {}
-        for position, sentence in enumerate(split_sentences(passage.text)):
-            sentence = sentence.strip()
-            if _content_words(sentence) < 4:
-                continue
-            if not reference and looks_like_reference(sentence) and not allow_references:
-                continue
-            key = _norm(sentence)
-            if key in by_text:
-                if passage.id not in by_text[key].passage_ids:
-                    by_text[key].passage_ids.append(passage.id)
-                continue
-            by_text[key] = AnswerSentence(
-                text=sentence, passage_ids=[passage.id], rank=rank, position=position,
-                language=detect_language(sentence), section=meta.get("section") or None,
-                page=meta.get("page") or None, line_start=meta.get("line_start"),
-                reference=reference or looks_like_reference(sentence),
-                order=(passage.doc_id, meta.get("line_start") or 0, meta.get("position") or 0, position))
-    return list(by_text.values())
+            return False
+        return allow_references or not is_reference_passage(hit.passage)
+
+    def keep(sentence: str, passage) -> bool:
+        if _content_words(sentence) < 4:
+            return False
+        return allow_references or is_reference_passage(passage) or not looks_like_reference(sentence)
+
+    ranked = [(rank, hit.passage) for rank, hit in enumerate(hits) if passage_allowed(rank, hit)]
+    out = []
+    for s in distinct_sentences(ranked, keep):
+        meta = s.passage.metadata or {}
+        reference = is_reference_passage(s.passage)
+        out.append(AnswerSentence(
+            text=s.text, passage_ids=s.passage_ids, rank=s.rank, position=s.position,
+            language=detect_language(s.text), section=meta.get("section") or None,
+            page=meta.get("page") or None, line_start=meta.get("line_start"),
+            reference=reference or looks_like_reference(s.text), order=s.order))
+    return out
 
 
 def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4, max_passages: int = 5,
@@ -273,7 +245,7 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     dense = vectors @ q
     q_tokens = set(lexical_tokens(question))
     tokens = [set(lexical_tokens(c.text)) for c in candidates]
-    grams = [_grams(c.text) for c in candidates]
+    grams = [char_grams(c.text) for c in candidates]
     for cand, sim, toks in zip(candidates, dense, tokens):
         # rank prior: a sentence of a better passage is more likely on topic
         cand.score = float(sim) + 0.15 * _overlap(q_tokens, toks) - 0.01 * cand.rank

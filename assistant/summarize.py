@@ -29,15 +29,14 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from assistant.answer import _citation_keys, _grams, _norm, is_reference_passage, looks_like_reference, \
-    near_duplicate
+from assistant.answer import _citation_keys, is_reference_passage, looks_like_reference
+from assistant.sentences import PassageSentence, char_grams, distinct_sentences, near_duplicate
 from assistant.citations import cited_works
 from indexer.lang import detect_language
-from indexer.normalize import lexical_tokens, split_sentences
+from indexer.normalize import lexical_tokens, match_key
 
 SECTION_SEP = " › "
 TOPIC_MARGIN = 0.06  # e5 cosine below the best section's best sentence at which a section is off-topic
@@ -125,16 +124,16 @@ def section_titles(passages) -> list[str]:
 
 def match_section(query: str, titles: list[str]) -> str | None:
     """The title ``query`` names: normalised equality, then containment, then closest (ratio ≥ 0.6)."""
-    q = _norm(query)
+    q = match_key(query)
     if not q:
         return None
     for t in titles:
-        if _norm(t) == q:
+        if match_key(t) == q:
             return t
-    contained = [t for t in titles if q in _norm(t)] or [t for t in titles if _norm(t) and _norm(t) in q]
+    contained = [t for t in titles if q in match_key(t)] or [t for t in titles if match_key(t) and match_key(t) in q]
     if contained:
-        return min(contained, key=lambda t: abs(len(_norm(t)) - len(q)))
-    scored = sorted(((difflib.SequenceMatcher(None, q, _norm(t)).ratio(), t) for t in titles), reverse=True)
+        return min(contained, key=lambda t: abs(len(match_key(t)) - len(q)))
+    scored = sorted(((difflib.SequenceMatcher(None, q, match_key(t)).ratio(), t) for t in titles), reverse=True)
     return scored[0][1] if scored and scored[0][0] >= 0.6 else None
 
 
@@ -144,37 +143,18 @@ def _unit(v) -> np.ndarray:
     return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
 
 
-@dataclass
-class _Cand:
-    text: str
-    passage_ids: list[str]
-    page: int | None
-    line_start: int | None
-    line_end: int | None
-    order: tuple
+def _candidates(passages) -> list[PassageSentence]:
+    """Distinct claim sentences of ``passages`` (no fragments, no reference records)."""
+    def keep(sentence: str, passage) -> bool:
+        return len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence)) >= 5 and not looks_like_reference(sentence)
+
+    return distinct_sentences(enumerate(passages), keep)
 
 
-def _candidates(passages) -> list[_Cand]:
-    by_key: dict[str, _Cand] = {}
-    for p in passages:
-        meta = p.metadata or {}
-        for i, sentence in enumerate(split_sentences(p.text)):
-            if len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence)) < 5 or looks_like_reference(sentence):
-                continue
-            key = _norm(sentence)
-            if key in by_key:
-                if p.id not in by_key[key].passage_ids:
-                    by_key[key].passage_ids.append(p.id)
-                continue
-            by_key[key] = _Cand(sentence, [p.id], meta.get("page") or None, meta.get("line_start"),
-                                meta.get("line_end"), (p.doc_id, meta.get("line_start") or 0, meta.get("position") or 0, i))
-    return list(by_key.values())
-
-
-def _pick(cands: list[_Cand], vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
+def _pick(cands: list[PassageSentence], vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
     """MMR over ``relevance`` with a hard near-duplicate filter; indices in reading order."""
     tokens = [set(lexical_tokens(c.text)) for c in cands]
-    grams = [_grams(c.text) for c in cands]
+    grams = [char_grams(c.text) for c in cands]
     chosen: list[int] = []
     remaining = list(range(len(cands)))
     while remaining and len(chosen) < n:
@@ -194,7 +174,7 @@ def points_per_subsection(n_sentences: int, max_points: int = 4) -> int:
     return max(1, min(max_points, math.ceil(n_sentences / 6)))
 
 
-def _key_points(cands: list[_Cand], embed_model, title: str, n: int, topic_vec=None) -> tuple[list[KeyPoint], float]:
+def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, topic_vec=None) -> tuple[list[KeyPoint], float]:
     """Key points of one subsection and the best relevance among its sentences."""
     if not cands:
         return [], 0.0
@@ -227,7 +207,7 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     if section:
         title = match_section(section, section_titles(body))
         if title is None:
-            ranked = sorted(section_titles(body), key=lambda t: -difflib.SequenceMatcher(None, _norm(section), _norm(t)).ratio())
+            ranked = sorted(section_titles(body), key=lambda t: -difflib.SequenceMatcher(None, match_key(section), match_key(t)).ratio())
             raise SectionNotFound(section, ranked)
         for p in body:
             path = _path(p)
@@ -289,7 +269,7 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
 
 
 def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
-    hay = _norm(text)
+    hay = match_key(text)
     out, seen = [], set()
     for doc_id in sorted(docs):
         for entry in (tables.get(doc_id) or {}).get("glossary", []) or []:
@@ -298,7 +278,7 @@ def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple
                 continue
             line = entry.get("marker_line") or entry.get("line_no")
             inside = any(a <= line <= b for a, b in spans) if line else False
-            if inside or (len(_norm(fa)) >= 3 and _norm(fa) in hay):
+            if inside or (len(match_key(fa)) >= 3 and match_key(fa) in hay):
                 seen.add((fa, en))
                 out.append({"fa": fa, "en": en, "page": entry.get("page")})
     return out

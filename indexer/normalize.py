@@ -80,6 +80,19 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
+def match_key(text: str) -> str:
+    """Letters and digits only, folded: the key two spellings of one sentence share.
+
+    Cheap (no hazm): used to de-duplicate sentences and find glossary terms in text.
+
+    >>> match_key("كشورداري  هوشمند‌ (۱۴۰۳)") == match_key("کشورداری‌هوشمند 1403")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text.translate(_FOLD_LETTERS)).translate(_ARABIC_LETTERS)
+    text = text.translate(_FOLD_LETTERS).translate(_DIGITS).lower()
+    return "".join(c for c in text if unicodedata.category(c)[0] == "L" or unicodedata.category(c) == "Nd")
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a Persian or English paragraph (hazm's tokenizer handles both . and ؟)."""
     return [s.strip() for s in _sentence_tokenizer().tokenize(text) if s.strip()]
