@@ -24,7 +24,7 @@ from indexer import documents as docs_mod
 from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
 from indexer.errors import DocumentError, DuplicateDocumentError
-from indexer.lexical import build_bm25
+from indexer.lexical import build_bm25, load_tokens
 from indexer.settings import Settings
 from indexer.store import (Passage, chroma_collection, load_passages, read_state, tables_dir,
                            write_json_atomic, write_passages, STATE_FILE)
@@ -211,7 +211,9 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
         shutil.rmtree(folder)
     say(f"lexical index: {len(passages)} passages")
     write_passages(folder, passages)
-    build_bm25([(p.id, p.text) for p in passages], folder / "bm25")
+    kept = {p.id for p in passages if p.doc_id not in new_nodes}
+    cached = {pid: t for pid, t in load_tokens(old_tables / "bm25" if old_tables else None).items() if pid in kept}
+    build_bm25([(p.id, p.text) for p in passages], folder / "bm25", cached)
     build_tables(folder, loaded, old_tables, live)
     new_state = {"version": version, "tables": name, "clean": False, "docs": live}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point

@@ -76,3 +76,24 @@ def test_duplicate_content_under_another_name_is_refused(tmp_path):
     assert len(report.added) == 1 and len(report.failed) == 1
     (failed_id, message), = report.failed.items()
     assert f"already indexed as '{report.added[0]}'" in message and failed_id != report.added[0]
+
+
+def test_rebuild_tokenises_only_the_changed_document(tmp_path, monkeypatch):
+    """BM25 tokens of kept documents come from the previous build's tokens.jsonl (issue #9 scaling)."""
+    import indexer.lexical as lexical
+
+    settings = _settings(tmp_path)
+    write(tmp_path / "corpus" / "gov.md", GOV)
+    write(tmp_path / "corpus" / "transport.md", FA)
+    build_index(settings, progress=None)
+
+    seen: list[str] = []
+    real = lexical.lexical_tokens
+    monkeypatch.setattr(lexical, "lexical_tokens", lambda text: seen.append(text) or real(text))
+    write(tmp_path / "corpus" / "transport.md", NEW_FA)
+    build_index(settings, progress=None)
+    assert seen and all("کنتورهای" in text for text in seen)   # the edited document only
+
+    bot = Assistant(settings)   # both documents stay searchable lexically
+    assert bot.retriever.lexical.search("open data portals", 1)[0][0].startswith("gov")
+    assert bot.retriever.lexical.search("کنتور انرژی", 1)[0][0].startswith("transport")
