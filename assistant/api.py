@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from assistant.abstain import AbstentionRule, corpus_vocabulary
+from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
 from assistant.retrieval import Hit, HybridRetriever
@@ -32,9 +32,11 @@ class Assistant:
         """The abstention rule over the live corpus vocabulary (rebuilt when the store changes)."""
         version = self.retriever.state["version"]
         if getattr(self, "_abstention_version", None) != version:
-            self._abstention = AbstentionRule(
-                corpus_vocabulary(p.text for p in self.retriever.passages.values()),
-                vocabulary_rule=self.settings.abstain_vocabulary_rule)
+            self._abstention = corpus_rule(
+                (p.text for p in self.retriever.passages.values()),
+                vocabulary_rule=self.settings.abstain_vocabulary_rule,
+                term_rule=self.settings.abstain_term_rule,
+                quantity_passages=self.settings.abstain_quantity_passages)
             self._abstention_version = version
         return self._abstention
 

@@ -1,8 +1,9 @@
-"""Cross-lingual query expansion through the paper's fa↔en glossary and a curated term list.
+"""Cross-lingual query expansion through the paper's fa↔en glossary and curated term lists.
 
 An English question about «مدیریت دولتی هوشمند» shares no token with the Persian body; its terms,
-looked up in the glossary (from the index) and in ``data/terms_fa_en.tsv``, give BM25 something to
-match and give the dense retriever a second, Persian phrasing of the question.
+looked up in the glossary (from the index) and in ``data/*.tsv``, give BM25 something to match and
+give the dense retriever a second, Persian phrasing of the question. The same lists let abstention
+ask whether a named entity or field term occurs in the corpus in either language (:class:`TermIndex`).
 """
 from __future__ import annotations
 
@@ -12,27 +13,59 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from indexer.normalize import fold
+from indexer.normalize import ZWNJ, fold, words
 
-TERMS_FILE = Path(__file__).parent / "data" / "terms_fa_en.tsv"
+DATA = Path(__file__).parent / "data"
+TERMS_FILE = DATA / "terms_fa_en.tsv"        # the field's vocabulary as the paper uses it
+ENTITIES_FILE = DATA / "entities_fa_en.tsv"  # countries, cities, organisations, products
+FIELD_FILE = DATA / "field_terms_fa_en.tsv"  # technologies, public-sector domains, research methods
+
+# Persian endings a name or term takes in running text (ZWNJ removed): ژاپنی, شبکه‌های, ایرانیان.
+_FA_SUFFIXES = ("ی", "یی", "ایی", "ها", "های", "هایی", "ای", "یان", "یها", "یهای")
 
 
 @dataclass(frozen=True)
 class TermPair:
+    """One concept in both languages. ``exact``: case-sensitive English forms (acronyms: US, VR)."""
+
     en: tuple[str, ...]
     fa: tuple[str, ...]
+    exact: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return (self.exact or self.en or self.fa)[0]
+
+
+def _read(path: Path) -> tuple[TermPair, ...]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, fa = line.split("\t")
+        variants = [e.strip() for e in en.split("|") if e.strip()]
+        pairs.append(TermPair(tuple(e.lower() for e in variants if e == e.lower()),
+                              tuple(f.strip() for f in fa.split("|") if f.strip()),
+                              tuple(e for e in variants if e != e.lower())))
+    return tuple(pairs)
 
 
 @functools.lru_cache(maxsize=1)
 def curated_terms() -> tuple[TermPair, ...]:
-    pairs = []
-    for line in TERMS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        en, fa = line.split("\t")
-        pairs.append(TermPair(tuple(e.strip().lower() for e in en.split("|")),
-                              tuple(f.strip() for f in fa.split("|"))))
-    return tuple(pairs)
+    """The field's vocabulary as the paper uses it (``data/terms_fa_en.tsv``)."""
+    return _read(TERMS_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def entity_terms() -> tuple[TermPair, ...]:
+    """Named entities in both languages (``data/entities_fa_en.tsv``)."""
+    return _read(ENTITIES_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def field_terms() -> tuple[TermPair, ...]:
+    """Technologies, domains and methods a question may name (``data/field_terms_fa_en.tsv``)."""
+    return _read(FIELD_FILE)
 
 
 def glossary_terms(tables: dict[str, dict[str, Any]]) -> list[TermPair]:
@@ -55,14 +88,59 @@ def expand(query: str, language: str, pairs: Iterable[TermPair]) -> list[str]:
     out: list[str] = []
     if language == "en":
         text = " " + re.sub(r"[^\w\s-]", " ", query.lower()) + " "
-        for pair in sorted(pairs, key=lambda p: -max(len(e) for e in p.en)):
+        for pair in sorted(pairs, key=lambda p: -max(len(e) for e in (*p.en, *p.exact))):
             hit = next((e for e in pair.en if _contains(text, e)), None)
-            if hit:
+            if hit or any(_contains(query, e) for e in pair.exact):
                 out.extend(f for f in pair.fa if f not in out)
-                text = text.replace(hit, " ")
+                if hit:
+                    text = text.replace(hit, " ")
     else:
         text = fold(query)
         for pair in sorted(pairs, key=lambda p: -max(len(f) for f in p.fa)):
             if any(_contains(text, fold(f)) for f in pair.fa):
                 out.extend(e for e in pair.en if e not in out)
     return out
+
+
+def _tokens(text: str) -> list[str]:
+    return [w.replace(ZWNJ, "") for w in words(text)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern | None:
+    """A phrase as a token sequence; Persian tokens may carry a plural/adjective ending."""
+    toks = _tokens(phrase)
+    if not toks:
+        return None
+    suffix = "(?:" + "|".join(_FA_SUFFIXES) + ")?"
+    parts = [re.escape(t) + ("" if t.isascii() else suffix) for t in toks]
+    return re.compile(" " + " ".join(parts) + " ")
+
+
+class TermIndex:
+    """A text prepared for asking which term pairs it mentions, in either language.
+
+    >>> pair = TermPair(("japan", "japanese"), ("ژاپن",))
+    >>> TermIndex("تجربه ژاپنی‌ها در مدیریت بحران").mentions([pair]) == [pair]
+    True
+    >>> TermIndex("Japanese cities").has(pair), TermIndex("چین").has(pair)
+    (True, False)
+    """
+
+    def __init__(self, text: str | Iterable[str]) -> None:
+        texts = [text] if isinstance(text, str) else list(text)
+        # passages are kept apart ("|") so that a phrase never spans two of them
+        self._tokens = " " + " | ".join(" ".join(_tokens(t)) for t in texts) + " "
+        self._raw = "\n".join(texts)
+
+    def has(self, pair: TermPair) -> bool:
+        """Does the text mention the concept (any English or Persian form, or an acronym)?"""
+        for phrase in (*pair.en, *pair.fa):
+            pattern = _phrase_pattern(phrase)
+            if pattern is not None and pattern.search(self._tokens):
+                return True
+        return any(re.search(rf"(?<![A-Za-z0-9]){re.escape(a)}(?![A-Za-z0-9])", self._raw) for a in pair.exact)
+
+    def mentions(self, pairs: Iterable[TermPair]) -> list[TermPair]:
+        """The pairs this text mentions."""
+        return [p for p in pairs if self.has(p)]

@@ -54,6 +54,9 @@ class Settings:
     # answers
     answer_max_sentences: int = 4
     abstain_vocabulary_rule: bool = False  # see assistant/abstain.py: overfits the 3 dev questions
+    # decline a question naming an entity or field term (assistant/data/*.tsv) absent from the corpus
+    abstain_term_rule: bool = True
+    abstain_quantity_passages: int = 3  # top passages searched for an asked quantity (dev: 3)
     # generative backend (off by default)
     llm_enabled: bool = False
     llm_base_url: str = "http://localhost:11434/v1"
