@@ -4,7 +4,9 @@ Sources (offline, clean Persian only — never the paper or its proofread editio
   * hazm's word list (193,751 words with frequencies; many have frequency 0) and its verb conjugations;
   * the PersianQA contexts in benchmarks/persianqa/pqa_test.json, *training split only*: every paragraph whose
     index is not a multiple of 3 (``train_paragraphs``); the others are kept for the held-out test
-    (``heldout_paragraphs``) so the figures measure text the statistics never saw.
+    (``heldout_paragraphs``) so the figures measure text the statistics never saw;
+  * wordfreq 3.1.1's Persian list (``small_fa``: ~31,000 words with frequencies ≥ 1e-6, built by its authors
+    from Wikipedia, subtitles, news and web text; shipped inside the wheel, read offline).
 
 Output: indexer/rtl/data/fa_stats.json.gz (deterministic, ~1–2 MB).
 """
@@ -40,9 +42,22 @@ def heldout_paragraphs(path: Path = PQA) -> list[str]:
 _SEGMENT_SPLIT = re.compile(r"[^\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u0629\u200c\s]+")
 
 
+_SENTENCE_END = re.compile(r"([\u0621-\u06cc\u200c]+)\s*(?:\([^()]*\))?\s*[.؟!](?!\d)")
+
+
 def _segments(text: str) -> list[list[str]]:
     """Runs of Persian words not interrupted by punctuation, digits or Latin."""
     return [ws for seg in _SEGMENT_SPLIT.split(text) if (ws := fa_words(seg))]
+
+
+WF_SCALE = 1e8  # wordfreq frequencies are stored as integers: round(frequency × WF_SCALE)
+
+
+def wordfreq_fa() -> dict[str, float]:
+    """wordfreq's Persian frequencies (surface forms, ZWNJ kept)."""
+    import wordfreq
+
+    return dict(wordfreq.get_frequency_dict("fa", wordlist="best"))
 
 
 def build() -> dict:
@@ -74,6 +89,7 @@ def build() -> dict:
 
     uni: collections.Counter = collections.Counter()
     bi: collections.Counter = collections.Counter()
+    end: collections.Counter = collections.Counter()
     pqa_forms: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for para in train_paragraphs():
         for seg in _segments(para):
@@ -83,11 +99,23 @@ def build() -> dict:
                 pqa_forms[k][w] += 1
             for a, b in zip(keys, keys[1:]):
                 bi[a + " " + b] += 1
+        for m in _SENTENCE_END.finditer(para):
+            end[key(m.group(1))] += 1
 
-    # Preferred spelling (with ZWNJ) per key: PersianQA usage first, then hazm / conjugations.
+    wf: collections.Counter = collections.Counter()
+    wf_forms: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for w, f in wordfreq_fa().items():
+        if not fa_words(w) or fa_words(w) != [w]:
+            continue
+        k = key(w)
+        n = round(f * WF_SCALE)
+        wf[k] += n
+        wf_forms[k][w] += n
+
+    # Preferred spelling (with ZWNJ) per key: PersianQA usage first, then wordfreq, then hazm / conjugations.
     var: dict[str, str] = {}
-    for k in set(forms) | set(pqa_forms):
-        cand = pqa_forms.get(k) or forms.get(k)
+    for k in set(forms) | set(pqa_forms) | set(wf_forms):
+        cand = pqa_forms.get(k) or wf_forms.get(k) or forms.get(k)
         best = max(sorted(cand), key=lambda f: cand[f])
         if best != k and best.replace(ZWNJ, "") == k:
             var[k] = best
@@ -95,7 +123,9 @@ def build() -> dict:
     # ZWNJ position statistics: (two letters left, two letters right) → with / without ZWNJ there.
     zw: collections.Counter = collections.Counter()
     nz: collections.Counter = collections.Counter()
-    typed = [(f, 1) for k, cs in forms.items() for f in cs] + [(f, 1 + c) for k, cs in pqa_forms.items() for f, c in cs.items()]
+    typed = ([(f, 1) for k, cs in forms.items() for f in cs]
+             + [(f, 1 + c) for k, cs in pqa_forms.items() for f, c in cs.items()]
+             + [(f, 1) for k, cs in wf_forms.items() for f in cs])
     for form, weight in typed:
         pieces = form.split(ZWNJ)
         flat = "".join(pieces)
@@ -111,18 +141,21 @@ def build() -> dict:
 
     # Character trigram model of word keys (types), for words no list knows.
     char: collections.Counter = collections.Counter()
-    types = {k for k, c in hz.items() if c > 0} | set(uni)
+    types = {k for k, c in hz.items() if c > 0} | set(uni) | set(wf)
     for k in types:
         s = "^^" + k + "$"
         for i in range(2, len(s)):
             char[s[i - 2:i + 1]] += 1
 
     return {
-        "version": 1,
+        "version": 2,
         "pqa": dict(sorted(uni.items())),
         "pqa_bi": {k: v for k, v in sorted(bi.items())},
         "hz": dict(sorted(hz.items())),
+        "wf": dict(sorted(wf.items())),
         "verbs": sorted(verbs - set(hz) - set(uni)),
+        "verbs_known": sorted(verbs & (set(hz) | set(uni))),
+        "end": dict(sorted(end.items())),
         "var": dict(sorted(var.items())),
         "zctx": dict(sorted(zctx.items())),
         "char": dict(sorted(char.items())),

@@ -1,7 +1,7 @@
 """Word-level Persian language model for the repair (unigram + bigram, character fallback).
 
 Statistics come from indexer/rtl/data/fa_stats.json.gz (built by ``python -m indexer.rtl.build_stats`` from
-hazm's word list and the PersianQA training paragraphs). Words are looked up by ``text.key`` (no ZWNJ).
+hazm's word list, wordfreq's Persian list and the PersianQA training paragraphs). Words are looked up by ``text.key`` (no ZWNJ).
 """
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ from indexer.rtl.text import ZWNJ
 STATS_PATH = Path(__file__).resolve().parent / "data" / "fa_stats.json.gz"
 
 # Mixture weights (chosen on the held-out garbled PersianQA split, never on the paper).
-W_PQA = 0.5
-W_HZ = 0.5
+W_PQA = 0.3
+W_HZ = 0.3
+W_WF = 0.4
 P_LEXICON = 300.0     # a word hazm or the conjugator knows but with no frequency: × its character probability
 P_LEXICON_CAP = 1e-5
 SUFFIXES = [("هایی", 0.02), ("های", 0.1), ("ها", 0.15), ("ترین", 0.02), ("تر", 0.03), ("ی", 0.1), ("ای", 0.03),
@@ -25,6 +26,8 @@ SUFFIXES = [("هایی", 0.02), ("های", 0.1), ("ها", 0.15), ("ترین", 0.
 P_STOP = 5e-4         # hazm stopwords
 OOV_SCALE = 0.02      # character model mass for unknown words
 BIGRAM_D = 0.75
+END_PRIOR_WEIGHT = 3.0  # pseudo-counts of the verb / other-word class rate in P(sentence end | word)
+END_WEIGHT = 1.0
 JUNK_FILTER = True
 
 
@@ -34,7 +37,12 @@ class LanguageModel:
         self.n_pqa = max(1, sum(self.pqa.values()))
         self.hz: dict[str, int] = stats["hz"]
         self.n_hz = max(1, sum(self.hz.values()))
+        self.wf: dict[str, int] = stats.get("wf", {})
+        self.n_wf = max(1, sum(self.wf.values()))
         self.verbs = set(stats["verbs"])
+        self.all_verbs = self.verbs | set(stats.get("verbs_known", ()))
+        self.end: dict[str, int] = stats.get("end", {})
+        self._end_prior = self._end_rates()
         self.var: dict[str, str] = stats["var"]
         self.zctx: dict[str, list[int]] = stats["zctx"]
         self.char: dict[str, int] = stats["char"]
@@ -67,6 +75,7 @@ class LanguageModel:
         except Exception:  # pragma: no cover - hazm is a dependency
             pass
         self._step_cache: dict[str, float] = {}
+        self._end_cache: dict[str, float] = {}
         self.uni_lp = functools.lru_cache(maxsize=200_000)(self._uni_lp)
         self.lp = functools.lru_cache(maxsize=400_000)(self._lp)
 
@@ -100,13 +109,18 @@ class LanguageModel:
     # --- words -----------------------------------------------------------------------------------------
     def known(self, k: str) -> bool:
         """A reliable word: seen in PersianQA, frequent in hazm, a stopword or a conjugated verb form."""
-        return k in self.pqa or self.hz.get(k, 0) > 0 or k in self.stop or k in self.verbs
+        return k in self.pqa or self.hz.get(k, 0) > 0 or k in self.wf or k in self.stop or k in self.verbs
 
     def in_lexicon(self, k: str) -> bool:
         return self.known(k) or k in self.hz
 
+    def freq(self, k: str) -> float:
+        """Mixture of the corpus frequencies of ``k`` (0 for a word no corpus counts)."""
+        return (W_PQA * self.pqa.get(k, 0) / self.n_pqa + W_HZ * self.hz.get(k, 0) / self.n_hz
+                + W_WF * self.wf.get(k, 0) / self.n_wf)
+
     def _uni_lp(self, k: str) -> float:
-        p = W_PQA * self.pqa.get(k, 0) / self.n_pqa + W_HZ * self.hz.get(k, 0) / self.n_hz
+        p = self.freq(k)
         if k in self.stop:
             p += P_STOP
         pc = math.exp(self.char_lp(k))
@@ -116,7 +130,7 @@ class LanguageModel:
         for suf, ps in SUFFIXES:
             if k.endswith(suf) and len(k) - len(suf) >= 2:
                 stem = k[: -len(suf)]
-                p += ps * (W_PQA * self.pqa.get(stem, 0) / self.n_pqa + W_HZ * self.hz.get(stem, 0) / self.n_hz)
+                p += ps * self.freq(stem)
         if len(k) == 1 and k not in "و":
             p *= 1e-3
         return math.log(p)
@@ -124,7 +138,7 @@ class LanguageModel:
     def looks_garbled(self, k: str) -> bool:
         """hazm's list holds garbled PDF text (یعموم for عمومی): a zero-count entry that is a known word with
         its ی rotated to the other end is not trusted."""
-        if self.hz.get(k, 0) > 0 or k in self.pqa or k in self.stop:
+        if self.hz.get(k, 0) > 0 or k in self.pqa or k in self.wf or k in self.stop:
             return False
         if len(k) > 2 and k[0] == "ی" and self.known(k[1:] + "ی"):
             return True
@@ -142,6 +156,43 @@ class LanguageModel:
         c = self.bi.get(prev + " " + k, 0)
         lam = BIGRAM_D * self.ctx_types[prev] / total
         return math.log(max(c - BIGRAM_D, 0) / total + lam * math.exp(self.uni_lp(k)))
+
+    def text_lp(self, keys: list[str]) -> float:
+        """log P of a sequence of word keys (bigram where known)."""
+        total, prev = 0.0, ""
+        for k in keys:
+            total += self.lp(prev, k)
+            prev = k
+        return total
+
+    # --- sentence ends ---------------------------------------------------------------------------------
+    def is_verb(self, k: str) -> bool:
+        """A conjugated verb form (hazm's conjugations, copula endings, prefixed می-verbs)."""
+        if k in self.all_verbs or (len(k) > 3 and k.endswith("است")):
+            return True
+        i = k.find("می", 1)
+        return 0 < i and len(k) - i > 3 and k[i:] in self.all_verbs
+
+    def _end_rates(self) -> tuple[float, float, float]:
+        """(P(end | verb), P(end | other word), P(end)) over the PersianQA training tokens."""
+        vt = ve = ot = oe = 0
+        for k, c in self.pqa.items():
+            e = self.end.get(k, 0)
+            if self.is_verb(k):
+                vt, ve = vt + c, ve + e
+            else:
+                ot, oe = ot + c, oe + e
+        return (ve + 1) / (vt + 2), (oe + 1) / (ot + 2), (ve + oe + 1) / (vt + ot + 2)
+
+    def end_lp(self, k: str) -> float:
+        """log P(a sentence ends after ``k``) − log P(a sentence ends after any word): Persian is verb-final."""
+        v = self._end_cache.get(k)
+        if v is None:
+            p_verb, p_other, p_all = self._end_prior
+            prior = p_verb if self.is_verb(k) else p_other
+            p = (self.end.get(k, 0) + END_PRIOR_WEIGHT * prior) / (self.pqa.get(k, 0) + END_PRIOR_WEIGHT)
+            v = self._end_cache[k] = END_WEIGHT * math.log(p / p_all)
+        return v
 
     # --- ZWNJ ------------------------------------------------------------------------------------------
     def zwnj_prob(self, left: str, right: str) -> float:
