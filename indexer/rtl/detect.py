@@ -26,6 +26,7 @@ from indexer.rtl.text import (YEH, fa_count, fa_words, has_embedding_marks, has_
 KINDS = ("clean_fa", "not_fa", "garbled_chunks", "garbled_reversed", "garbled_zwnj_swap", "reversed_digits",
          "bidi_marks", "presentation_forms")
 
+LM_GAIN = 25.0  # clean lines measured ≤ 5 (one line of unknown names 39, but it has no stray ی-word)
 MAX_GARBLED_LINE = 400  # the seed garbling is per visual line; longer text is a paragraph in logical order
 _YEARISH = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _ZWNJ_SUFFIXES = {"ها", "های", "هایی", "تر", "ترین", "اند", "ام", "ایم", "اید", "است"}
@@ -72,6 +73,12 @@ def zwnj_swaps(word: str) -> str | None:
     return None
 
 
+def _lm_gain(keys: list[str], fixed: str) -> float:
+    """How much likelier (log) the word language model finds the repaired line than the line as read."""
+    lm = get_lm()
+    return lm.text_lp([key(w) for w in fa_words(fixed)]) - lm.text_lp(keys)
+
+
 def classify_line(line: str) -> str:
     if has_embedding_marks(line):
         return "bidi_marks"
@@ -98,6 +105,8 @@ def classify_line(line: str) -> str:
         if fixed_share >= share + 0.12 and fixed_share >= 0.7:
             return "garbled_chunks"
         if odd_y and (odd_y >= 0.1 * len(words) or share < 0.6) and fixed_share >= share + 0.03:
+            return "garbled_chunks"
+        if odd_y and fixed_share >= share - 0.05 and _lm_gain(keys, unchunk(line)) >= LM_GAIN:
             return "garbled_chunks"
     swaps = sum(1 for w in words if zwnj_swaps(w))
     if swaps and swaps >= unknown * 0.5:

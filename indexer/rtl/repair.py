@@ -21,6 +21,7 @@ import re
 
 from indexer.rtl.lm import get_lm
 from indexer.rtl.text import MIRROR, PUNCT, YEH, ZWNJ, is_fa_letter, to_persian_letters
+from indexer.rtl.zwnj import spell
 
 BEAM = 6
 PRUNE_MARGIN = 14.0
@@ -197,6 +198,7 @@ def _pos_prob(h_last: str, u: str, hyp_yeh: bool, lm, last2: str, head2: str) ->
 
 
 _CLOSERS = set(".،,;:؛!?)»")
+_ENDERS = set(".؟!?")  # a sentence ends: the word before it is usually a verb (lm.end_lp)
 _TYPO: dict[tuple[str, str], float] = {}
 
 
@@ -257,9 +259,7 @@ def _junction(a: str, b: str, yeh: bool, last2: str, head2: str, in_word: bool, 
     if r is None:
         p = _pos_prob(a, b, yeh, lm, last2, head2)
         mark = False
-        if in_word and _kind(a) == "l" and _kind(b) == "l":
-            z = lm.zwnj_prob(last2, head2)
-            mark = P_ZWNJ_CUT * z > 0.5 * p
+        mark = in_word and _kind(a) == "l" and _kind(b) == "l"  # zwnj.spell weighs this cut
         r = (math.log(p) + _typo(a, b), mark)
         _JUNCTION[key_] = r
     return r
@@ -293,12 +293,17 @@ def _extend(h: _Hyp, chunk: list[str], kinds: str, lm) -> _Hyp:
             buf += u
             last2 = (last2 + u)[-2:]
         else:
+            ends = u in _ENDERS or (kind == "x" and u.endswith(")."))
             if buf:
                 score += lm.lp(prev, buf) - pend
+                if ends:
+                    score += lm.end_lp(buf)
                 pend = 0.0
                 prev = buf if kind == "s" else ""
                 buf = ""
             elif kind != "s":
+                if ends and prev:
+                    score += lm.end_lp(prev)
                 prev = ""
             last2 = ""
             yeh = False
@@ -393,41 +398,13 @@ def unchunk(line: str) -> str:
 _FA_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u200c\ue000]+")
 
 
-_PLURAL = re.compile("^(.{2,}?)(ها|های|هایی|هایش|هایشان|هایمان|هایی)$")
-
-
 def _respell(text: str, lm) -> str:
-    """Add the ZWNJ the preferred spelling of each word has (keeping those the cuts already restored)."""
+    """Give each Persian word its ZWNJ (zwnj.spell), from the cuts the chosen chunking made inside it."""
     def fix(m: re.Match) -> str:
         w = m.group().replace(ZWNJ, "")
         k = w.replace(CUT_MARK, "")
-        v = lm.var.get(k)
-        cuts = set()
-        for i, flag in enumerate(_offsets(w.replace(CUT_MARK, ZWNJ))):
-            if not flag:
-                continue
-            left, right = k[:i], k[i:]
-            z = lm.zwnj_prob(left, right)
-            if z > 0.3 or (not lm.known(k) and (z > 0.05 or (lm.known(left) and lm.known(right)))):
-                cuts.add(i)
-        m = _PLURAL.match(k)
-        if m and (lm.in_lexicon(m.group(1)) or lm.known(m.group(1))):
-            stem = m.group(1)
-            sv = lm.var.get(stem)
-            if sv:
-                cuts |= {i for i, flag in enumerate(_offsets(sv)) if flag}
-            if stem.endswith(YEH):
-                cuts.add(len(stem))
-        elif v:
-            cuts |= {i for i, flag in enumerate(_offsets(v)) if flag}
-        if not cuts:
-            return k
-        out = []
-        for i, c in enumerate(k):
-            if i in cuts and 0 < i < len(k):
-                out.append(ZWNJ)
-            out.append(c)
-        return "".join(out)
+        cuts = {i for i, flag in enumerate(_offsets(w.replace(CUT_MARK, ZWNJ))) if flag}
+        return spell(k, cuts, lm)
     return _FA_WORD.sub(fix, text)
 
 
