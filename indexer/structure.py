@@ -9,6 +9,8 @@ Two entry points:
 """
 from __future__ import annotations
 
+import functools
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -33,6 +35,7 @@ class Section:
     page_start: int | None = None
     page_end: int | None = None
     run_in: bool = False  # a run-in heading opening a paragraph («رایانش ابری: …»)
+    list_item: bool = False  # a run-in its section's intro announces: it can hold stand-alone headings
 
 
 @dataclass
@@ -94,22 +97,107 @@ _VERBISH = {"است", "هست", "دارد", "دارند", "هستند", "باش�
             "کنند", "گفت", "بود", "بودند", "شد", "شدند"}
 
 
-def _heading_level(title: str, previous: list["Section"] | None = None) -> int:
-    """Level of a stand-alone heading.
+# a sentence that announces what a section (or the paper) goes on to discuss
+_ANNOUNCING = re.compile(r"در این (بخش|نوشته|مقاله)|عبارتند از|خواهیم|خواهند|خواهد شد|به شرح ذیل|ذیلا"
+                         r"|می\u200cپردازد|تقسیم")
+_ANNOUNCED = 0.45  # share of a heading's (IDF-weighted) words an announcing sentence must contain
 
-    Numbered headings («1- …») sit under the previous top-level heading; a heading that repeats and
-    extends the previous top-level title («چالش‌ها … » → «چالش‌ها … در زمان ورود») is its child;
-    everything else is top level (the PDF lost font sizes, so deeper nesting is not guessed).
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    from hazm import Stemmer
+
+    return Stemmer()
+
+
+@functools.lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """Content-word stems of ``text`` (hazm normalisation, stopwords and numbers dropped)."""
+    from indexer.normalize import persian_stopwords, words
+
+    stop, stem = persian_stopwords(), _stemmer().stem
+    return frozenset(stem(w.replace("\u200c", "")) for w in words(text)
+                     if w not in stop and not w.isdigit() and len(w) > 1)
+
+
+def _announcements(paragraphs: list["Paragraph"]) -> frozenset[str]:
+    """Stems of the sentences of ``paragraphs`` that announce what follows («در این بخش … خواهیم»)."""
+    sentences = [x for p in paragraphs for x in re.split(r"(?<=[.؟!])\s", p.text)]
+    return frozenset().union(*[_stems(x) for x in sentences if _ANNOUNCING.search(x)])
+
+
+class _Outline:
+    """Nesting of headings without font sizes (see :func:`structure_proofread`).
+
+    A heading is the child of the deepest open section whose intro announces it; a stand-alone
+    heading that the introduction's roadmap announces, or a conventional one («مقدمه», «مآخذ»), is top
+    level; numbered headings («1- …») and headings that extend the top-level title sit under the
+    top-level section, and so does any other stand-alone heading. A run-in heading sits under the
+    deepest stand-alone heading or announced run-in; a run-in its stand-alone parent announces (the
+    parts «حکمرانی هوشمند، … و عملیات اجرایی هوشمند» of «ارکان اصلی …») is a list item that can hold
+    stand-alone headings, and a run-in shaped like an open list item (same last word, about as long)
+    is the next item of that list.
     """
-    title = title.strip()
-    if title in _TOP_LEVEL or not previous:
-        return 1
-    top = next((s for s in reversed(previous) if s.level == 1), None)
-    if re.match(r"^\s*\d+\s*[-–.)]", title):
-        return 2
-    if top is not None and title != top.title and title.startswith(top.title):
-        return 2
-    return 1
+
+    def __init__(self, rows: list[dict]) -> None:
+        body = [r["clean"] for r in rows if r["kind"] == "body"]
+        windows = [_stems(" ".join(body[i:i + 5])) for i in range(0, len(body), 5)]
+        self.df: dict[str, int] = {}
+        for window in windows:
+            for stem in window:
+                self.df[stem] = self.df.get(stem, 0) + 1
+        self.n = len(windows)
+        self.roadmap: frozenset[str] = frozenset()
+
+    def coverage(self, title: str, announced: frozenset[str]) -> float:
+        """IDF-weighted share of the title's words found in ``announced`` (or of its part before a
+        colon: «پایداری: بهره‌وری انرژی و مدیریت پسماند» is announced as «پایداری»)."""
+        head = title.split(":")[0]
+        if head != title:
+            return max(self.coverage(head, announced), self.coverage(title.replace(":", " "), announced))
+        weights = {s: math.log((self.n + 1) / (self.df.get(s, 0) + 1)) for s in _stems(title)}
+        total = sum(weights.values())
+        return sum(w for s, w in weights.items() if s in announced) / total if total else 0.0
+
+    def intro(self, section: "Section", paragraphs: list["Paragraph"]) -> frozenset[str]:
+        return _announcements([p for p in paragraphs if p.section_path == section.path])
+
+    def stand_alone_parent(self, title: str, path: list["Section"],
+                           paragraphs: list["Paragraph"]) -> list["Section"]:
+        """The sections a new stand-alone heading ``title`` sits under."""
+        title = title.strip()
+        if title in _TOP_LEVEL or not path:
+            return []
+        top = path[0]
+        if re.match(r"^\s*\d+\s*[-–.)]", title) or (title != top.title and title.startswith(top.title)):
+            return [top]
+        for i in range(len(path) - 1, -1, -1):
+            if (not path[i].run_in or path[i].list_item) and path[i].title not in _TOP_LEVEL and \
+                    self.coverage(title, self.intro(path[i], paragraphs)) >= _ANNOUNCED:
+                return path[: i + 1]
+        if self.coverage(title, self.roadmap) >= _ANNOUNCED or top.title in _TOP_LEVEL:
+            return []
+        return [top]
+
+    def run_in_parent(self, title: str, path: list["Section"],
+                      paragraphs: list["Paragraph"]) -> tuple[list["Section"], bool]:
+        """The sections a new run-in heading sits under, and whether it is an announced list item."""
+        if title in _TOP_LEVEL:
+            return [], False
+        depth = max((i + 1 for i, s in enumerate(path) if not s.run_in or s.list_item), default=0)
+        parent = path[:depth]
+        if parent and not parent[-1].run_in and \
+                self.coverage(title, _stems(parent[-1].title)) >= _ANNOUNCED:
+            return parent, False  # «شبکه‌های هوشمند» under «زیرساخت‌ها: شبکه‌های هوشمند و حمل و نقل»
+        words = title.split()
+        for i in range(len(path) - 1, -1, -1):
+            item = path[i]
+            if item.list_item and item.title.split()[-1] == words[-1] and \
+                    abs(len(item.title.split()) - len(words)) <= 1:
+                return path[:i], True
+        announced = bool(parent) and not parent[-1].run_in and \
+            self.coverage(title, self.intro(parent[-1], paragraphs)) >= _ANNOUNCED
+        return parent, announced
 
 
 def run_in_title(text: str) -> str | None:
@@ -158,8 +246,9 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
     sections: list[Section] = []
     paragraphs: list[Paragraph] = []
     footnotes: list[Footnote] = []
+    outline = _Outline(rows)
+    open_: list[Section] = []  # the sections the next paragraph belongs to, outermost first
     path: list[str] = []
-    heading_path: list[str] = []  # path of the last stand-alone heading (run-ins nest below it)
     current: list[dict] = []
     current_kind = ""
     last_kind = ""
@@ -176,6 +265,15 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
             language="en" if current_kind == "abstract_en" else detect_language(text),
             lines=[r["line_no"] for r in current], line_offsets=offsets))
         current = []
+
+    def open_section(parent: list[Section], title: str, row: dict, **flags) -> None:
+        nonlocal open_, path
+        open_ = list(parent)
+        path = [s.title for s in open_] + [title]
+        section = Section(title, len(path), list(path), row["line_no"], row["line_no"],
+                          pages.get(row["line_no"]), **flags)
+        sections.append(section)
+        open_.append(section)
 
     for row in rows:
         kind, text = row["kind"], row["clean"].strip()
@@ -197,18 +295,11 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
                 merged.path[-1] = merged.title
                 merged.line_end = row["line_no"]
                 path = list(merged.path)
-                heading_path = list(merged.path)
                 last_kind = kind
                 continue
-            level = _heading_level(text, [s for s in sections if not s.run_in])
-            stand_alone = [s for s in sections if not s.run_in]
-            parent = next((s.path for s in reversed(stand_alone) if s.level < level), []) \
-                if level > 1 else []
-            path = list(parent) + [text]
-            level = len(path)
-            heading_path = list(path)
-            sections.append(Section(text, level, list(path), row["line_no"], row["line_no"],
-                                    pages.get(row["line_no"])))
+            if not outline.roadmap and open_ and open_[0].title in ("مقدمه", "Introduction"):
+                outline.roadmap = outline.intro(open_[0], paragraphs)
+            open_section(outline.stand_alone_parent(text, open_, paragraphs), text, row)
             last_kind = kind
             continue
         last_kind = kind
@@ -216,20 +307,15 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
             flush()
             current_kind = kind
             if kind == "abstract_en" and not path:
-                path = ["Abstract"]
-                sections.append(Section("Abstract", 1, ["Abstract"], row["line_no"], row["line_no"],
-                                        pages.get(row["line_no"])))
+                open_section([], "Abstract", row)
             elif kind == "body" and path == ["Abstract"]:
-                path = ["چکیده"]
-                sections.append(Section("چکیده", 1, ["چکیده"], row["line_no"], row["line_no"],
-                                        pages.get(row["line_no"])))
-        if not current and kind == "body":
-            title = run_in_title(text)
-            if title and title != (path[-1] if path else None):
-                base = heading_path if heading_path else []
-                path = list(base) + [title]
-                sections.append(Section(title, len(path), list(path), row["line_no"], row["line_no"],
-                                        pages.get(row["line_no"]), run_in=True))
+                open_section([], "چکیده", row)
+        title = run_in_title(text) if kind == "body" else None
+        if title and current and current[-1]["clean"].strip().endswith(_SENTENCE_END):
+            flush()  # a run-in heading after a full-width line that ends a sentence
+        if not current and title and title != (path[-1] if path else None):
+            parent, item = outline.run_in_parent(title, open_, paragraphs)
+            open_section(parent, title, row, run_in=True, list_item=item)
         current.append(row)
         ends_paragraph = kind == "reference" and text.endswith(".") and len(text) < short
         if kind == "body" and text.endswith(_SENTENCE_END) and len(text) < short:
