@@ -120,6 +120,15 @@ def build() -> dict:
         if best != k and best.replace(ZWNJ, "") == k:
             var[k] = best
 
+    # Minority ZWNJ spellings (بزرگ‌ترین beside بزرگترین): the best ZWNJ form and its share of the counts.
+    zshare: dict[str, list] = {}
+    for k in set(wf_forms) | set(pqa_forms):
+        cand = wf_forms.get(k) or pqa_forms.get(k)
+        zforms = sorted(f for f in cand if ZWNJ in f and f.replace(ZWNJ, "") == k)
+        if zforms and k not in var:
+            best = max(zforms, key=lambda f: cand[f])
+            zshare[k] = [best, round(sum(cand[f] for f in zforms) / sum(cand.values()), 3)]
+
     # ZWNJ position statistics: (two letters left, two letters right) → with / without ZWNJ there.
     zw: collections.Counter = collections.Counter()
     nz: collections.Counter = collections.Counter()
@@ -157,6 +166,7 @@ def build() -> dict:
         "verbs_known": sorted(verbs & (set(hz) | set(uni))),
         "end": dict(sorted(end.items())),
         "var": dict(sorted(var.items())),
+        "zshare": dict(sorted(zshare.items())),
         "zctx": dict(sorted(zctx.items())),
         "char": dict(sorted(char.items())),
     }

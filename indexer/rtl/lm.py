@@ -44,6 +44,7 @@ class LanguageModel:
         self.end: dict[str, int] = stats.get("end", {})
         self._end_prior = self._end_rates()
         self.var: dict[str, str] = stats["var"]
+        self.zshare: dict[str, list] = stats.get("zshare", {})
         self.zctx: dict[str, list[int]] = stats["zctx"]
         self.char: dict[str, int] = stats["char"]
         self.bi: dict[str, int] = stats["pqa_bi"]

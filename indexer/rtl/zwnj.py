@@ -45,6 +45,9 @@ def prior(k: str, i: int, lm) -> float:
     var = lm.var.get(k)
     if var and i in _offsets(var):
         return 0.8
+    minority = lm.zshare.get(k)
+    if minority and i in _offsets(minority[0]):
+        return min(0.8, max(0.02, minority[1]))
     attested = lm.freq(k) > 0
     if _morph_boundary(left, right, lm):
         if left[-1] == YEH:
