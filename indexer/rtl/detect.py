@@ -28,6 +28,8 @@ KINDS = ("clean_fa", "not_fa", "garbled_chunks", "garbled_reversed", "garbled_zw
 
 LM_GAIN = 25.0  # clean lines measured ≤ 5 (one line of unknown names 39, but it has no stray ی-word)
 MAX_GARBLED_LINE = 400  # the seed garbling is per visual line; longer text is a paragraph in logical order
+# a line that begins with its sentence end and mirrored brackets (" .((1402همکاران، " for "همکاران، 1402)).")
+_MIRRORED_END = re.compile(r"^\s*[.،؛]\s*[()]+\s*\d*[\u0621-\u06cc]")
 _YEARISH = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _ZWNJ_SUFFIXES = {"ها", "های", "هایی", "تر", "ترین", "اند", "ام", "ایم", "اید", "است"}
 _COMMON_Y = {"یک", "یا", "یکی", "یعنی", "یکدیگر", "یابد", "یافت", "یافته", "یاد", "یکپارچه", "یادگیری", "یونان"}
@@ -108,6 +110,8 @@ def classify_line(line: str) -> str:
             return "garbled_chunks"
         if odd_y and fixed_share >= share - 0.05 and _lm_gain(keys, unchunk(line)) >= LM_GAIN:
             return "garbled_chunks"
+    if _MIRRORED_END.match(line) and len(line) <= MAX_GARBLED_LINE:
+        return "garbled_chunks"
     swaps = sum(1 for w in words if zwnj_swaps(w))
     if swaps and swaps >= unknown * 0.5:
         return "garbled_zwnj_swap"

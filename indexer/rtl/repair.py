@@ -96,6 +96,16 @@ _LEAD_TAIL = re.compile(r"^\s*([a-z][^()\u0600-\u06ff]*?\d{4}[a-z]?)\s*\.?\s*\)\
 _LATIN_RUN = re.compile(r"[\s.,]*[A-Za-z0-9][A-Za-z0-9.,&'\-\s]*[A-Za-z.]|\d*[A-Za-z][A-Za-z0-9.,&'\-]*")
 
 
+def _latin_unit(g: str, i: int, j: int, units: list[str]) -> int:
+    """Append the Latin island g[i:j] as one unit; a ")" glued to its end is the mirrored "(" of a citation the
+    line end cut (``Janssen)`` → ``(Janssen``). Returns the next index."""
+    if j < len(g) and g[j] == ")":
+        units.append("(" + fix_latin(g[i:j]))
+        return j + 1
+    units.append(fix_latin(g[i:j]))
+    return j
+
+
 def _units(g: str) -> tuple[str, list[str]]:
     """Split a garbled line into units (one char, a digit run, or a Latin island); return a logical prefix."""
     prefix = ""
@@ -120,9 +130,7 @@ def _units(g: str) -> tuple[str, list[str]]:
         ch = g[i]
         if ch.isascii() and ch.isalpha():
             m = _LATIN_RUN.match(g, i)
-            j = m.end()
-            units.append(fix_latin(g[i:j]))
-            i = j
+            i = _latin_unit(g, i, m.end(), units)
             continue
         if ch.isdigit():
             j = i
@@ -131,16 +139,14 @@ def _units(g: str) -> tuple[str, list[str]]:
             # a digit run glued to a Latin island ("2010al.,  et Bertot") belongs to the island
             if j < n and g[j].isascii() and g[j].isalpha():
                 m = _LATIN_RUN.match(g, j)
-                units.append(fix_latin(g[i:m.end()]))
-                i = m.end()
+                i = _latin_unit(g, i, m.end(), units)
                 continue
             units.append(g[i:j])
             i = j
             continue
         if ch in ",." and i + 1 < n and g[i + 1] in ",." and i + 2 < n and g[i + 2].isascii() and g[i + 2].isalpha():
             m = _LATIN_RUN.match(g, i)
-            units.append(fix_latin(g[i:m.end()]))
-            i = m.end()
+            i = _latin_unit(g, i, m.end(), units)
             continue
         units.append(MIRROR.get(ch, ch))
         i += 1
@@ -204,9 +210,11 @@ _TYPO: dict[tuple[str, str], float] = {}
 
 def _typo(a: str, b: str) -> float:
     """Typographic plausibility of two adjacent logical units (a language-model term for punctuation)."""
+    if len(a) > 1 and a[0] == "(" and ")" not in a:
+        return -4.0  # a citation the line end cut ("(Janssen") ends the line
+    if a[-1].isdigit() and is_fa_letter(b[0]):
+        return -2.5  # a footnote marker follows its word: دیجیتال1 با, not دیجیتال 1با
     if len(a) != 1 or len(b) != 1:
-        if len(a) > 1 and a[-1].isdigit() and len(b) == 1 and is_fa_letter(b):
-            return -2.5
         a, b = a[-1], b[0]
     if a in _CLOSERS and a != ")" and b != " " and (is_fa_letter(b) or b.isalnum()):
         return -3.0
