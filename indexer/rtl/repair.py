@@ -371,7 +371,7 @@ def unchunk(line: str) -> str:
             # a chunk almost never has ی inside next to other units; stop growing after two of them
             if len(chunk) > 1 and chunk[0] == YEH:
                 # words typed with a non-splitting yeh (فرایند, تصمیم): allow a chunk that is a known word
-                if q > 0 and units[q - 1] != YEH and len(chunk) >= 3:
+                if q > 0 and units[q - 1] != YEH and len(chunk) >= 2:
                     continue
                 break
             yeh_word = YEH in chunk[1:-1]
