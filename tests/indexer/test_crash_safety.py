@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -73,7 +74,9 @@ class Reader(threading.Thread):
 
 
 def _cli_build(settings) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+    # small batches: vectors reach Chroma batch by batch, so the kill lands between two writes
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1",
+           "KB_EMBED_BATCH_SIZE": "4"}
     return subprocess.Popen([sys.executable, "-m", "indexer", "build", "--store", str(settings.store_dir),
                              "--corpus", str(settings.corpus_dir)], cwd=str(PROJECT_ROOT), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -87,7 +90,7 @@ def test_kill_9_mid_embedding_then_readers_and_next_build(tmp_path):
     write(settings.corpus_dir / "gov.md", GOV)
     assert build_index(settings, progress=None).added == ["gov"]
     before = _snapshot(settings)
-    # two new documents: `alpha` is embedded and written to Chroma, then we kill while `beta` embeds
+    # two new documents: the first batch of their passages is embedded and written to Chroma, then we kill
     write(settings.corpus_dir / "alpha.md", _big_doc("alpha", 3))
     write(settings.corpus_dir / "beta.md", _big_doc("beta", 20))
 
@@ -95,9 +98,10 @@ def test_kill_9_mid_embedding_then_readers_and_next_build(tmp_path):
     reader.start()
     proc = _cli_build(settings)
     seen = []
-    for line in proc.stderr:  # the build reports "embedding <doc>: done/total passages"
+    for line in proc.stderr:  # the build reports "embedding: done/total passages" after each write
         seen.append(line)
-        if line.startswith("embedding beta"):
+        done = re.match(r"embedding: (\d+)/(\d+)", line)
+        if done and 0 < int(done.group(1)) < int(done.group(2)):
             os.kill(proc.pid, signal.SIGKILL)
             break
     proc.wait(timeout=60)
