@@ -453,6 +453,7 @@ def _tidy(text: str) -> str:
     """Typography of a rebuilt line: one space after Persian punctuation, none before it."""
     text = re.sub(r"([،؛:!?؟]|\)\.)(?=[\u0621-\u06cc])", r"\1 ", text)
     text = re.sub(r"(?<=[\u0621-\u06cc\d]) +([،؛:.!?؟])", r"\1", text)
+    text = re.sub(r"(?<=[\u0621-\u06cc])\((?=[A-Za-z\u0621-\u06cc])", " (", text)  # باشند (Harrison
     return re.sub(r" {2,}", " ", text).strip()
 
 
