@@ -210,7 +210,7 @@ def test_pdftotext_line_fixer():
 def test_garbled_persian_pdf_yields_repaired_text(tmp_path):
     """A PDF whose text layer carries the seed's garbling (dev lines) comes out repaired, not garbled.
 
-    Measured: 0.71 word accuracy on these lines through pdftotext + repair (0.82 when the same lines are
+    Measured: 0.76 word accuracy on these lines through pdftotext + repair (higher when the same lines are
     repaired as plain text: pdftotext's own bidi pass moves some neutrals first); raw text ≈ 0.08.
     """
     from evals.repair_metrics import dev_lines
