@@ -28,8 +28,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from assistant.expansion import TermIndex, TermPair, entity_terms, expand, field_terms
-from indexer.normalize import fold, lexical_tokens, split_sentences, words
+from assistant.expansion import TermIndex, TermPair, curated_terms, entity_terms, expand, field_terms
+from indexer.normalize import lexical_tokens, split_sentences, words
 
 # -- what kind of quantity a question asks for --------------------------------------------------
 _ASKS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in (
@@ -163,8 +163,6 @@ def _counted_noun(rest: str, language: str) -> list[str]:
     head = next((w for w in words(rest) if w not in _COUNT_SKIP and lexical_tokens(w)), None)
     if head is None:
         return []
-    from assistant.expansion import curated_terms
-
     return [head, *expand(head, language, (*curated_terms(), *entity_terms(), *field_terms()))]
 
 
