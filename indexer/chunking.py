@@ -3,8 +3,9 @@
 A passage never crosses a section boundary; it packs whole sentences (hazm's sentence tokenizer)
 up to ``chunk_words`` words, merges short paragraphs of the same section, and repeats
 ``overlap_sentences`` sentences when a long paragraph must be split. Each node carries its
-document, section path, source line span, page and language. The section title is part of the
-embedded text (it disambiguates short passages) but not of the text users read.
+document, section path, source line span, page and language. The section's own title (its last
+heading, not the whole path) is part of the embedded text (it disambiguates short passages) but not
+of the text users read.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from indexer.normalize import split_sentences
 from indexer.structure import Paragraph
 
 SECTION_SEP = " › "
-# metadata users need to see but the embedding must not: everything except the section title
-_NOT_EMBEDDED = ["doc_id", "doc_title", "line_start", "line_end", "page", "language", "kind",
+# metadata users need to see but the embedding must not: everything except the section's own title
+_NOT_EMBEDDED = ["section", "doc_id", "doc_title", "line_start", "line_end", "page", "language", "kind",
                  "section_path", "position"]
 
 
@@ -105,6 +106,9 @@ def _node(doc: LoadedDocument, pack: list[_Sentence], position: int) -> TextNode
         "doc_id": doc.doc_id,
         "doc_title": doc.title,
         "section": SECTION_SEP.join(section_path) if section_path else "",
+        # the embedding sees the passage's own heading, not the whole path: deeper outlines made
+        # long paths that diluted short passages (all-set Recall@5 0.85 -> 0.82 when nesting improved)
+        "heading": section_path[-1] if section_path else "",
         "section_path": "\n".join(section_path),
         "line_start": int(line_start),
         "line_end": int(line_end),
@@ -143,7 +147,7 @@ def document_card(doc: LoadedDocument) -> TextNode | None:
         id_=f"{doc.doc_id}:card",
         text="\n".join(lines),
         metadata={"doc_id": doc.doc_id, "doc_title": doc.title, "section": "مشخصات سند / About",
-                  "section_path": "مشخصات سند / About", "line_start": 0, "line_end": 0, "page": 0,
+                  "heading": "مشخصات سند / About", "section_path": "مشخصات سند / About", "line_start": 0, "line_end": 0, "page": 0,
                   "language": "fa", "kind": "card", "position": position},
         excluded_embed_metadata_keys=list(_NOT_EMBEDDED), excluded_llm_metadata_keys=list(_NOT_EMBEDDED),
         metadata_template="{value}", text_template="{metadata_str}\n{content}")

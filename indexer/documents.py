@@ -23,7 +23,7 @@ MANIFEST = "manifest.json"
 # Files that describe the corpus rather than belong to it (a manifest may add more under "ignore").
 DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
 # Bumped whenever loading/structuring/chunking changes, so that `build` re-indexes everything.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 _SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
 
 
