@@ -68,8 +68,11 @@ def answer_html(result: dict) -> str:
         marks = "".join(f'<sup class="kb-cite">[{order.index(pid) + 1}]</sup>'
                         for pid in sentence.get("passage_ids", []))
         parts.append(f"{esc(sentence['text'])}{marks}")
-    # the direction follows the answer's text (a Persian answer to an English question reads RTL)
-    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.get("answer", ""))}">'
+    # the direction follows the answer's sentences (a Persian answer to an English question reads
+    # RTL, even when its sentences quote English terms such as «(Statesmanship)»)
+    langs = [s.get("language") for s in result["sentences"] if s.get("language") in ("fa", "en")]
+    lang = max(("fa", "en"), key=langs.count) if langs else None
+    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.get("answer", ""), lang)}">'
             + " ".join(parts) + "</div>")
 
 
