@@ -61,7 +61,8 @@ def page_sources(lang: str) -> None:
         st.error(str(exc))
         return
     st.download_button(_t("sources.download", lang, fmt=fmt), data.encode("utf-8"),
-                       file_name=f"smart-statesmanship-sources.{ext}", mime=mime, key="src_dl")
+                       file_name=f"smart-statesmanship-sources.{ext}", mime=mime, key="src_dl",
+                       on_click="ignore")  # a rerun on click replaced the file's URL mid-transfer
 
 
 def _matches(work: dict, query: str) -> bool:
@@ -123,11 +124,11 @@ def page_summaries(lang: str) -> None:
     name = re.sub(r"[^\w\u0600-\u06FF]+", "-", summary.title).strip("-")[:60] or "summary"
     c1, c2 = st.columns(2)
     c1.download_button(_t("sum.md", lang), st.session_state["summary_md"], file_name=f"{name}.md",
-                       mime="text/markdown", key="sum_dl_md")
+                       mime="text/markdown", key="sum_dl_md", on_click="ignore")
     pdf = st.session_state.get("summary_pdf")
     if isinstance(pdf, bytes):
         c2.download_button(_t("sum.pdf", lang), pdf, file_name=f"{name}.pdf", mime="application/pdf",
-                           key="sum_dl_pdf")
+                           key="sum_dl_pdf", on_click="ignore")
     else:
         c2.warning(f"{_t('sum.pdf_failed', lang)} {pdf}")
 
