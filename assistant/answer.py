@@ -30,7 +30,7 @@ import numpy as np
 
 from assistant.retrieval import Hit
 from indexer.lang import detect_language
-from assistant.sentences import char_grams, distinct_sentences, near_duplicate
+from assistant.sentences import char_grams, content_words, distinct_sentences, near_duplicate
 from indexer.normalize import lexical_tokens, match_key
 
 
@@ -142,10 +142,6 @@ def looks_like_reference(sentence: str) -> bool:
     return bool(_REFERENCE_LIKE.search(sentence))
 
 
-def _content_words(sentence: str) -> int:
-    return len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence))
-
-
 # ---------------------------------------------------------------------------- similarity helpers
 def _overlap(query_tokens: set[str], tokens: set[str]) -> float:
     if not query_tokens or not tokens:
@@ -204,7 +200,7 @@ def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool,
         return allow_references or not is_reference_passage(hit.passage)
 
     def keep(sentence: str, passage) -> bool:
-        if _content_words(sentence) < 4:
+        if content_words(sentence) < 4:
             return False
         return allow_references or is_reference_passage(passage) or not looks_like_reference(sentence)
 

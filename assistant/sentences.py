@@ -12,6 +12,7 @@ cites both, and near-duplicates (the same claim worded almost alike) are filtere
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -68,6 +69,11 @@ def distinct_sentences(ranked_passages: Iterable[tuple[int, Passage]],
                 continue
             by_key[key] = PassageSentence(sentence, passage, rank, position, [passage.id])
     return list(by_key.values())
+
+
+def content_words(sentence: str) -> int:
+    """Words of two letters or more: fragments and bare headings have few."""
+    return len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence))
 
 
 def char_grams(text: str, n: int = 4) -> set[str]:

@@ -26,14 +26,13 @@ import dataclasses
 import difflib
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from assistant.answer import _citation_keys, is_reference_passage, looks_like_reference
-from assistant.sentences import PassageSentence, char_grams, distinct_sentences, near_duplicate
+from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences, near_duplicate
 from assistant.citations import cited_works
 from indexer.lang import detect_language
 from indexer.normalize import lexical_tokens, match_key
@@ -146,7 +145,7 @@ def _unit(v) -> np.ndarray:
 def _candidates(passages) -> list[PassageSentence]:
     """Distinct claim sentences of ``passages`` (no fragments, no reference records)."""
     def keep(sentence: str, passage) -> bool:
-        return len(re.findall(r"[\w\u0600-\u06FF\u200c]{2,}", sentence)) >= 5 and not looks_like_reference(sentence)
+        return content_words(sentence) >= 5 and not looks_like_reference(sentence)
 
     return distinct_sentences(enumerate(passages), keep)
 
