@@ -22,8 +22,9 @@ SUPPORTED_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".docx")
 MANIFEST = "manifest.json"
 # Files that describe the corpus rather than belong to it (a manifest may add more under "ignore").
 DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
-# Bumped whenever loading/structuring/chunking changes, so that `build` re-indexes everything.
-PIPELINE_VERSION = "6"
+# Bumped whenever loading/structuring/chunking/lexical tokens change, so that `build` re-indexes
+# everything (7: BM25 tokens fold آ to ا).
+PIPELINE_VERSION = "7"
 _SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Mapping
 
 from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
-from indexer.normalize import lexical_tokens
+from indexer.normalize import ZWNJ, lexical_tokens, words
 
 _TOKEN_PATTERN = r"(?u)\S+"
 
@@ -62,6 +63,7 @@ class LexicalIndex:
     """A persisted BM25 index answering ``search(query, k) -> [(passage_id, score)]``."""
 
     def __init__(self, folder: Path) -> None:
+        self._alphabet: frozenset[str] | None = None
         if not any(folder.glob("*.json")):  # nothing indexed
             self._retriever, self.size = None, 0
             return
@@ -72,6 +74,56 @@ class LexicalIndex:
         tokens = lexical_tokens(query)
         if not tokens or not self.size:
             return []
+        vocabulary = self._retriever.bm25.vocab_dict
+        if self._alphabet is None:
+            self._alphabet = persian_alphabet(vocabulary)
+        tokens += compound_joins(query, vocabulary) + near_spellings(tokens, vocabulary, self._alphabet)
         self._retriever.similarity_top_k = min(k, self.size)
         hits = self._retriever.retrieve(QueryBundle(" ".join(tokens)))
         return [(h.node.node_id, float(h.score)) for h in hits if h.score > 0]
+
+
+def compound_joins(query: str, vocabulary: Mapping[str, object]) -> list[str]:
+    """Adjacent Persian words of the question written as one indexed word.
+
+    Persian compounds and verb prefixes are written with a space, a ZWNJ or nothing
+    («سرما خوردگی», «سرماخوردگی»); passages index the joined form, so a question that
+    spaces the compound must meet it too.
+
+    >>> compound_joins("سرما خوردگی چند روز", {"سرماخوردگی": 0})
+    ['سرماخوردگی']
+    """
+    persian = [w.replace(ZWNJ, "") for w in words(query)]
+    pairs = (a + b for a, b in zip(persian, persian[1:]) if not a.isascii() and not b.isascii())
+    return [j.replace("آ", "ا") for j in pairs if j.replace("آ", "ا") in vocabulary]
+
+
+def persian_alphabet(vocabulary: Mapping[str, object]) -> frozenset[str]:
+    """The letters of the index's non-Latin words (the edits :func:`near_spellings` tries)."""
+    return frozenset(c for word in vocabulary if not word.isascii() for c in word)
+
+
+def near_spellings(tokens: list[str], vocabulary: Mapping[str, object],
+                   alphabet: frozenset[str] | None = None, limit: int = 3) -> list[str]:
+    """Indexed words one edit away from a Persian question word the index does not know.
+
+    Names and loanwords have several spellings («یونسف», «یونیسف»; «تاتلیس», «تاتلیسس»).
+    Only unknown words of 4+ letters are corrected, and only when at most ``limit`` indexed
+    words are that close, so a real word never drifts to a neighbour.
+
+    >>> near_spellings(["یونسف", "کودکان"], {"یونیسف": 0, "کودکان": 1})
+    ['یونیسف']
+    """
+    alphabet = persian_alphabet(vocabulary) if alphabet is None else alphabet
+    out: list[str] = []
+    for token in tokens:
+        if token in vocabulary or len(token) < 4 or token.isascii():
+            continue
+        edits = {token[:i] + token[i + 1:] for i in range(len(token))}
+        edits |= {token[:i] + c + token[i + 1:] for i in range(len(token)) for c in alphabet}
+        edits |= {token[:i] + c + token[i:] for i in range(len(token) + 1) for c in alphabet}
+        edits |= {token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
+        found = sorted(e for e in edits if e in vocabulary)
+        if 0 < len(found) <= limit:
+            out.extend(found)
+    return out

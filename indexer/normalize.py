@@ -6,7 +6,8 @@ Two levels:
   (hazm's default turns them Persian and breaks author–year citations such as ``Heeks, 2003``).
 - :func:`lexical_tokens` for BM25: normalised, lower-cased, punctuation-free tokens without
   stopwords, each word also contributing its ZWNJ-joined form, its ZWNJ pieces and its hazm stem so
-  that «فناوری‌های», «فناوریهای» and «فناوری» meet.
+  that «فناوری‌های», «فناوریهای» and «فناوری» meet; alef with madda is folded to alef («آشیل» and
+  «اشیل» are one name in informal writing).
 """
 from __future__ import annotations
 
@@ -109,10 +110,12 @@ def words(text: str) -> list[str]:
 
 
 def lexical_tokens(text: str) -> list[str]:
-    """BM25 tokens: joined form, ZWNJ pieces and stem of every content word.
+    """BM25 tokens: joined form, ZWNJ pieces and stem of every content word (آ folded to ا).
 
     >>> lexical_tokens("فناوری‌های نوین")
     ['فناوریهای', 'فناوری', 'فناوری', 'نوین']
+    >>> lexical_tokens("آشیل") == lexical_tokens("اشیل")
+    True
     """
     stop = persian_stopwords()
     stem = _stemmer().stem
@@ -131,4 +134,5 @@ def lexical_tokens(text: str) -> list[str]:
                 out.append(stemmed)
         elif len(joined) > 4 and joined.endswith("s"):
             out.append(joined[:-1])  # crude English plural folding: governments → government
-    return out
+    # after the stopword test: «آن» is a stopword, «ان» is not
+    return [t.replace("آ", "ا") for t in out]
