@@ -77,13 +77,22 @@ class HybridRetriever:
         return False
 
     # -- search ---------------------------------------------------------------------------
-    def dense(self, query: str, k: int, query_embedding: list[float] | None = None) -> list[tuple[str, float]]:
-        """Passage ids and cosine similarities, best first."""
-        filters = None
+    def dense(self, query: str, k: int, query_embedding: list[float] | None = None,
+              other_language: str | None = None) -> list[tuple[str, float]]:
+        """Passage ids and cosine similarities, best first.
+
+        ``other_language``: only passages of ideas (no bibliography records or cards) whose
+        language is not this one — the cross-language view of :meth:`retrieve`.
+        """
+        conditions = []
         if not self.state.get("clean", True):
             # a build is in flight or crashed: only live document versions count
-            filters = MetadataFilters(filters=[MetadataFilter(
-                key="doc_version", value=self._live_versions, operator=FilterOperator.IN)])
+            conditions.append(MetadataFilter(key="doc_version", value=self._live_versions,
+                                             operator=FilterOperator.IN))
+        if other_language:
+            conditions.append(MetadataFilter(key="language", value=other_language, operator=FilterOperator.NE))
+            conditions.append(MetadataFilter(key="kind", value=list(_RECORD_KINDS), operator=FilterOperator.NIN))
+        filters = MetadataFilters(filters=conditions) if conditions else None
         retriever = self._index.as_retriever(similarity_top_k=k, filters=filters)
         from llama_index.core.schema import QueryBundle
 
@@ -106,6 +115,14 @@ class HybridRetriever:
             ("dense", self.settings.dense_weight, self.dense(query, n, query_embedding)),
             ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join([query, *terms]), n)),
         ]
+        if self.settings.cross_language_weight > 0 and terms:
+            # Cross-language cosines run lower than same-language ones, so in one ranking the
+            # answer in the other language loses to every loosely related passage in the question's
+            # own language (and to its bibliography records): rank the other language on its own.
+            # Only for questions with a field term the term lists translate: an off-topic question
+            # would otherwise always be handed the other language's nearest passages.
+            lists.append(("cross-language", self.settings.cross_language_weight,
+                          self.dense(query, n, query_embedding, other_language=language)))
         translated_weight = (self.settings.translated_weight if language == "en"
                              else self.settings.translated_weight_fa)
         if terms and translated_weight > 0:
@@ -138,12 +155,12 @@ class HybridRetriever:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += weight / (c + rank)
         for hit in fused.values():
-            if hit.passage.metadata.get("kind") in ("reference", "card") and not bibliographic:
+            if hit.passage.metadata.get("kind") in _RECORD_KINDS and not bibliographic:
                 # bibliography records and document cards answer "what is the full reference / where
                 # was it published", not questions about ideas
                 hit.score *= self.settings.reference_penalty
         ranked = sorted(fused.values(), key=lambda h: -h.score)
-        return ranked[:k]
+        return _keep_own_language(ranked, k, language, self.settings.own_language_dense_rank)
 
 
     def _citation_matches(self, query: str) -> list[tuple[str, float]]:
@@ -164,6 +181,7 @@ class HybridRetriever:
         return out
 
 
+_RECORD_KINDS = ("reference", "card")  # bibliography records and document cards
 _CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
 _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "does", "do", "is", "are",
@@ -174,6 +192,27 @@ _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "doe
 _BIBLIOGRAPHIC = re.compile(
     r"(full reference|bibliograph|bibtex|\bdoi\b|publisher|published|which journal|title of|journal|"
     r"مشخصات کامل|کتاب‌شناسی|ناشر|منبع کامل|نشریه|مجله|فصلنامه|چاپ شده|منتشر شده)", re.IGNORECASE)
+
+
+def _keep_own_language(ranked: list[Hit], k: int, language: str, dense_rank: int) -> list[Hit]:
+    """The top ``k``, with the last slot given to a passage in the question's language if none made it.
+
+    Several lists favour the other language for a cross-language question (the cross-language
+    view, translated terms), so an English question can fill its top k with Persian passages while
+    the English abstract, first by dense similarity, falls behind. Readers want text they can read
+    and answers quote sentences, so such a passage (dense rank ≤ ``dense_rank``) keeps the last slot
+    (for k ≥ 3 only: it never displaces the first results).
+    """
+    top = ranked[:k]
+
+    def own(hit: Hit) -> bool:
+        return (hit.passage.metadata.get("language") == language
+                and hit.passage.metadata.get("kind") not in _RECORD_KINDS)
+
+    if dense_rank <= 0 or k < 3 or len(top) < k or any(own(h) for h in top):
+        return top
+    best = next((h for h in ranked[k:] if own(h) and h.dense_rank is not None and h.dense_rank <= dense_rank), None)
+    return top if best is None else [*top[:-1], best]
 
 
 def is_bibliographic(query: str) -> bool:

@@ -46,6 +46,8 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
+    cross_language_weight: float = 1.0  # dense ranking of the other language's passages on its own
+    own_language_dense_rank: int = 3  # keep a question-language passage this high by dense in the top k
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")

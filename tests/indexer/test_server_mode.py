@@ -76,7 +76,10 @@ def test_build_and_query_through_a_chroma_server_across_a_restart(tmp_path):
         assert not (settings.store_dir / "chroma").exists()  # vectors live in the server, not locally
         assert chroma_collection(settings).count() == report.passages_embedded
         bot = Assistant(settings)
-        assert bot.retrieve("open data portals", k=1)[0]["doc_id"] == "gov"
+        # the English note matches word for word; its Persian counterpart (same content) comes in
+        # through the cross-language view, so both lead the hybrid ranking
+        assert bot.retriever.dense("open data portals", 1)[0][0].startswith("gov:")
+        assert {p["doc_id"] for p in bot.retrieve("open data portals", k=2)} == {"gov", "infra"}
         assert bot.retrieve("What infrastructure does a smart government need?", k=1)[0]["doc_id"] == "infra"
         dense = bot.retriever.dense("digital infrastructure for public services", 2)
         assert dense, "dense search must answer through the server"
@@ -85,7 +88,7 @@ def test_build_and_query_through_a_chroma_server_across_a_restart(tmp_path):
         server = _start(data, port, log)  # same data folder: the vectors persist across a restart
         reset_client_cache()
         bot = Assistant(settings)
-        assert bot.retrieve("open data portals", k=1)[0]["doc_id"] == "gov"
+        assert bot.retriever.dense("open data portals", 1)[0][0].startswith("gov:")
         assert [pid for pid, _ in bot.retriever.dense("digital infrastructure for public services", 2)] == \
             [pid for pid, _ in dense]
 
