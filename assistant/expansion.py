@@ -83,17 +83,27 @@ def _contains(haystack: str, needle: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
 
 
+@functools.lru_cache(maxsize=4096)
+def _english_pattern(term: str) -> re.Pattern:
+    """An English term whose words may have one modifier between them: "smart (electricity) grids"."""
+    return re.compile(r"(?<!\w)" + r"\s+(?:[\w-]+\s+)?".join(map(re.escape, term.split())) + r"(?!\w)")
+
+
 def expand(query: str, language: str, pairs: Iterable[TermPair]) -> list[str]:
-    """Terms of the other language for the terms found in ``query`` (longest matches first)."""
+    """Terms of the other language for the terms found in ``query`` (longest matches first).
+
+    >>> expand("Which cities run smart electricity grids?", "en", [TermPair(("smart grids",), ("شبکه‌های هوشمند",))])
+    ['شبکه‌های هوشمند']
+    """
     out: list[str] = []
     if language == "en":
         text = " " + re.sub(r"[^\w\s-]", " ", query.lower()) + " "
         for pair in sorted(pairs, key=lambda p: -max(len(e) for e in (*p.en, *p.exact))):
-            hit = next((e for e in pair.en if _contains(text, e)), None)
+            hit = next((m for e in pair.en if (m := _english_pattern(e).search(text))), None)
             if hit or any(_contains(query, e) for e in pair.exact):
                 out.extend(f for f in pair.fa if f not in out)
                 if hit:
-                    text = text.replace(hit, " ")
+                    text = text[:hit.start()] + " " + text[hit.end():]
     else:
         text = fold(query)
         for pair in sorted(pairs, key=lambda p: -max(len(f) for f in p.fa)):
