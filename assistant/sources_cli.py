@@ -1,84 +1,84 @@
 """``python -m assistant outline|glossary|sources|cited "KEY"|export`` (``--json`` everywhere)."""
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import sys
+from typing import Callable
 
 from indexer.cli_common import add_settings_flags, emit, settings_from
 
 
-def _tables(args):
-    from assistant.sources import NoTablesError, live_tables
+def _with_tables(handler: Callable[[argparse.Namespace, dict], int]) -> Callable[[argparse.Namespace], int]:
+    """Run ``handler(args, tables)`` on the store's live tables; exit status 1 when there is no index."""
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        from assistant.sources import NoTablesError, live_tables
 
-    try:
-        return live_tables(settings_from(args))
-    except NoTablesError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
+        try:
+            tables = live_tables(settings_from(args))
+        except NoTablesError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        return handler(args, tables)
+    return run
 
 
 def _dump(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=1))
 
 
-def cmd_outline(args) -> int:
+def _rows(args: argparse.Namespace, rows: list[dict], line: Callable[[dict], str]) -> int:
+    """Rows as JSON (``--json``) or one formatted line each."""
+    if args.json:
+        _dump(rows)
+    else:
+        for r in rows:
+            print(line(r))
+    return 0
+
+
+def _outline_line(r: dict) -> str:
+    pages = f"p. {r.get('page_start')}" + (f"–{r['page_end']}" if r.get("page_end") not in
+                                           (None, r.get("page_start")) else "")
+    return f"{'  ' * (r['level'] - 1)}{r['title']}  [lines {r['line_start']}–{r['line_end']}, {pages}]"
+
+
+def _source_line(r: dict) -> str:
+    ref = r["reference"] or ("not in reference list" + (
+        f"; record has no bibliographic details (confidence: {r['confidence']})"
+        if r.get("confidence") else ""))
+    conf = f" [{r['confidence']}]" if r.get("confidence") else ""
+    return f"{r['key']}  ×{r['occurrences']}{conf}\n    {ref}"
+
+
+@_with_tables
+def cmd_outline(args, tables) -> int:
     from assistant.sources import outline
 
-    tables = _tables(args)
-    if tables is None:
-        return 1
-    rows = [r for r in outline(tables) if not args.doc or r["doc_id"] == args.doc]
-    if args.json:
-        _dump(rows)
-        return 0
-    for r in rows:
-        pages = f"p. {r.get('page_start')}" + (f"–{r['page_end']}" if r.get("page_end") not in
-                                               (None, r.get("page_start")) else "")
-        print(f"{'  ' * (r['level'] - 1)}{r['title']}  [lines {r['line_start']}–{r['line_end']}, "
-              f"{pages}]")
-    return 0
+    return _rows(args, [r for r in outline(tables) if not args.doc or r["doc_id"] == args.doc], _outline_line)
 
 
-def cmd_glossary(args) -> int:
+@_with_tables
+def cmd_glossary(args, tables) -> int:
     from assistant.sources import glossary
 
-    tables = _tables(args)
-    if tables is None:
-        return 1
-    rows = glossary(tables)
-    if args.json:
-        _dump(rows)
-        return 0
-    for r in rows:
-        print(f"{r['fa']}\t{r['en']}\t(p. {r.get('page')}, line {r.get('marker_line') or r['line_no']})")
-    return 0
+    return _rows(args, glossary(tables),
+                 lambda r: f"{r['fa']}\t{r['en']}\t(p. {r.get('page')}, line {r.get('marker_line') or r['line_no']})")
 
 
-def cmd_sources(args) -> int:
+@_with_tables
+def cmd_sources(args, tables) -> int:
     from assistant.sources import sources
 
-    tables = _tables(args)
-    if tables is None:
-        return 1
-    rows = sources(tables)
-    if args.json:
-        _dump([{k: v for k, v in r.items() if k != "record"} for r in rows])
-        return 0
-    for r in rows:
-        ref = r["reference"] or ("not in reference list" + (
-            f"; record has no bibliographic details (confidence: {r['confidence']})"
-            if r.get("confidence") else ""))
-        conf = f" [{r['confidence']}]" if r.get("confidence") else ""
-        print(f"{r['key']}  ×{r['occurrences']}{conf}\n    {ref}")
-    return 0
+    return _rows(args, [{k: v for k, v in r.items() if k != "record"} for r in sources(tables)], _source_line)
 
 
-def cmd_cited(args) -> int:
+@_with_tables
+def cmd_cited(args, tables) -> int:
     from assistant.sources import cited
 
-    tables = _tables(args)
-    if tables is None:
-        return 1
     result = cited(tables, args.key)
     if args.json:
         _dump(result)
@@ -94,57 +94,40 @@ def cmd_cited(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+@_with_tables
+def cmd_export(args, tables) -> int:
     from assistant.sources import export, keys_in_section
 
-    tables = _tables(args)
-    if tables is None:
-        return 1
+    if args.json:
+        args.format = "csl-json"
     keys = list(args.key) or None
     if args.section:
         keys = (keys or []) + keys_in_section(tables, args.section)
         if not keys:
             print(f"no citations in a section matching {args.section!r}", file=sys.stderr)
             return 3
-    text = export(tables, keys, args.format)
-    emit(text, args.out)
+    emit(export(tables, keys, args.format), args.out)
     return 0
 
 
+def _command(subparsers, name: str, help: str, func, json_help: str = "print JSON") -> argparse.ArgumentParser:
+    p = subparsers.add_parser(name, help=help)
+    add_settings_flags(p)
+    p.add_argument("--json", action="store_true", help=json_help)
+    p.set_defaults(func=func)
+    return p
+
+
 def register(subparsers) -> None:
-    p = subparsers.add_parser("outline", help="sections with levels, line and page spans")
-    add_settings_flags(p)
+    p = _command(subparsers, "outline", "sections with levels, line and page spans", cmd_outline)
     p.add_argument("--doc", help="only this document id")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_outline)
-
-    p = subparsers.add_parser("glossary", help="Persian–English terms from the paper's footnotes")
-    add_settings_flags(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_glossary)
-
-    p = subparsers.add_parser("sources", help="every cited work with its reference and confidence")
-    add_settings_flags(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_sources)
-
-    p = subparsers.add_parser("cited", help='where and for what a work is cited: cited "Heeks, 2003"')
-    add_settings_flags(p)
+    _command(subparsers, "glossary", "Persian–English terms from the paper's footnotes", cmd_glossary)
+    _command(subparsers, "sources", "every cited work with its reference and confidence", cmd_sources)
+    p = _command(subparsers, "cited", 'where and for what a work is cited: cited "Heeks, 2003"', cmd_cited)
     p.add_argument("key")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_cited)
-
-    p = subparsers.add_parser("export", help="BibTeX / RIS / CSL-JSON of cited works")
-    add_settings_flags(p)
+    p = _command(subparsers, "export", "BibTeX / RIS / CSL-JSON of cited works", cmd_export,
+                 json_help="same as --format csl-json")
     p.add_argument("key", nargs="*", help="citation keys (default: every cited work with a record)")
     p.add_argument("--section", help="works cited in sections matching this title")
     p.add_argument("--format", choices=["bibtex", "ris", "csl-json"], default="bibtex")
     p.add_argument("--out")
-    p.add_argument("--json", action="store_true", help="same as --format csl-json")
-    p.set_defaults(func=lambda a: cmd_export(_json_format(a)))
-
-
-def _json_format(args):
-    if args.json:
-        args.format = "csl-json"
-    return args

@@ -94,3 +94,17 @@ def test_cli(store, capsys):
     assert "not in reference list" not in capsys.readouterr().out.split("Giffinger")[0][-5:]
     assert main(["export", "--section", "شفافیت", "--format", "ris", *args]) == 0
     assert "TY  -" in capsys.readouterr().out
+    assert main(["export", "--json", *args]) == 0  # --json is CSL-JSON
+    assert len(json.loads(capsys.readouterr().out)) >= 70
+    assert main(["outline", *args]) == 0
+    assert "[lines " in capsys.readouterr().out.splitlines()[0]
+    assert main(["glossary", *args]) == 0
+    assert capsys.readouterr().out.splitlines()[0].count("\t") == 2
+
+
+def test_cli_without_an_index(tmp_path, capsys):
+    from assistant.__main__ import main
+
+    for command in (["outline"], ["glossary"], ["sources"], ["cited", "Heeks, 2003"], ["export"]):
+        assert main([*command, "--store", str(tmp_path / "none")]) == 1
+        assert capsys.readouterr().err.startswith("error: ")
