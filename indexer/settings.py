@@ -47,6 +47,8 @@ class Settings:
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
     cross_language_weight: float = 1.0  # dense ranking of the other language's passages on its own
+    cross_language_filter_limit: int = 20000  # above this many passages: widened unfiltered search instead
+    cross_language_widen: int = 10  # … asking for this many times the candidates
     own_language_dense_rank: int = 3  # keep a question-language passage this high by dense in the top k
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
