@@ -112,7 +112,7 @@ class HybridRetriever:
         if other_language and not prefilter:
             out = [(pid, score) for pid, score in out
                    if self.passages[pid].metadata.get("language") != other_language
-                   and self.passages[pid].metadata.get("kind") not in _RECORD_KINDS][:wanted]
+                   and not _is_record(self.passages[pid])][:wanted]
         return out
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
@@ -166,7 +166,7 @@ class HybridRetriever:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += weight / (c + rank)
         for hit in fused.values():
-            if hit.passage.metadata.get("kind") in _RECORD_KINDS and not bibliographic:
+            if _is_record(hit.passage) and not bibliographic:
                 # bibliography records and document cards answer "what is the full reference / where
                 # was it published", not questions about ideas
                 hit.score *= self.settings.reference_penalty
@@ -193,6 +193,13 @@ class HybridRetriever:
 
 
 _RECORD_KINDS = ("reference", "card")  # bibliography records and document cards
+
+
+def _is_record(passage: Passage) -> bool:
+    """A bibliography record or document card rather than a passage of ideas."""
+    return passage.metadata.get("kind") in _RECORD_KINDS
+
+
 _CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
 _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "does", "do", "is", "are",
@@ -217,8 +224,7 @@ def _keep_own_language(ranked: list[Hit], k: int, language: str, dense_rank: int
     top = ranked[:k]
 
     def own(hit: Hit) -> bool:
-        return (hit.passage.metadata.get("language") == language
-                and hit.passage.metadata.get("kind") not in _RECORD_KINDS)
+        return hit.passage.metadata.get("language") == language and not _is_record(hit.passage)
 
     if dense_rank <= 0 or k < 3 or len(top) < k or any(own(h) for h in top):
         return top

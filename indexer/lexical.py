@@ -17,7 +17,7 @@ from typing import Mapping
 from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
-from indexer.normalize import ZWNJ, lexical_tokens, words
+from indexer.normalize import ZWNJ, fold_alef, lexical_tokens, words
 
 _TOKEN_PATTERN = r"(?u)\S+"
 
@@ -93,9 +93,9 @@ def compound_joins(query: str, vocabulary: Mapping[str, object]) -> list[str]:
     >>> compound_joins("سرما خوردگی چند روز", {"سرماخوردگی": 0})
     ['سرماخوردگی']
     """
-    persian = [w.replace(ZWNJ, "") for w in words(query)]
+    persian = [fold_alef(w.replace(ZWNJ, "")) for w in words(query)]
     pairs = (a + b for a, b in zip(persian, persian[1:]) if not a.isascii() and not b.isascii())
-    return [j.replace("آ", "ا") for j in pairs if j.replace("آ", "ا") in vocabulary]
+    return [joined for joined in pairs if joined in vocabulary]
 
 
 def persian_alphabet(vocabulary: Mapping[str, object]) -> frozenset[str]:

@@ -135,4 +135,9 @@ def lexical_tokens(text: str) -> list[str]:
         elif len(joined) > 4 and joined.endswith("s"):
             out.append(joined[:-1])  # crude English plural folding: governments → government
     # after the stopword test: «آن» is a stopword, «ان» is not
-    return [t.replace("آ", "ا") for t in out]
+    return [fold_alef(t) for t in out]
+
+
+def fold_alef(token: str) -> str:
+    """Alef with madda as plain alef, the spelling variant BM25 tokens ignore («آشیل» = «اشیل»)."""
+    return token.replace("آ", "ا")
