@@ -42,25 +42,21 @@ def measure(n: int, queries: int, folder: Path) -> dict:
     """Fill a collection with ``n`` passages and time each query form."""
     import numpy as np
 
+    from benchmarks.scale import add_random_vectors, random_units
     from indexer.settings import Settings
     from indexer.store import chroma_collection
 
     collection = chroma_collection(Settings.load(overrides={"store_dir": folder}))
     rng = np.random.default_rng(7)
-    started = time.perf_counter()
-    for start in range(0, n, 2000):
-        vectors = rng.standard_normal((min(2000, n - start), 384)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        ids = [f"doc{(start + i) // 100}:{start + i:07d}" for i in range(len(vectors))]
-        metadatas = [{"passage_id": pid, "language": "fa" if (start + i) % 10 < 7 else "en",
-                      "kind": "reference" if (start + i) % 10 == 9 else "body"} for i, pid in enumerate(ids)]
-        collection.add(ids=ids, embeddings=vectors.tolist(), metadatas=metadatas)
-    row: dict = {"passages": n, "insert_s": round(time.perf_counter() - started, 1)}
+    insert_s = add_random_vectors(
+        collection, n, rng, lambda j: f"doc{j // 100}:{j:07d}",
+        lambda pid, j: {"passage_id": pid, "language": "fa" if j % 10 < 7 else "en",
+                        "kind": "reference" if j % 10 == 9 else "body"})
+    row: dict = {"passages": n, "insert_s": round(insert_s, 1)}
     for name, (where, k) in QUERIES.items():
         latencies = []
         for _ in range(queries):
-            q = rng.standard_normal(384).astype(np.float32)
-            q /= np.linalg.norm(q)
+            q = random_units(rng, 384)
             t = time.perf_counter()
             collection.query(query_embeddings=[q.tolist()], n_results=min(k, n), where=where)
             latencies.append((time.perf_counter() - t) * 1000)

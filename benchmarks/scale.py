@@ -180,6 +180,28 @@ def run_real(n: int, mode: str, tmp: Path) -> dict:
             server.terminate(); server.wait(timeout=30)
 
 
+def random_units(rng, *shape: int):
+    """Random unit vectors (normalised along the last axis), float32."""
+    import numpy as np
+
+    vectors = rng.standard_normal(shape).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=-1, keepdims=True)
+
+
+def add_random_vectors(collection, n: int, rng, passage_id, metadata, batch: int = 2000) -> float:
+    """Insert ``n`` random 384-d unit vectors into a Chroma collection; the seconds it took.
+
+    ``passage_id(j)`` names the j-th vector, ``metadata(pid, j)`` gives its metadata.
+    """
+    started = time.perf_counter()
+    for start in range(0, n, batch):
+        vectors = random_units(rng, min(batch, n - start), 384)
+        ids = [passage_id(start + i) for i in range(len(vectors))]
+        collection.add(ids=ids, embeddings=vectors.tolist(),
+                       metadatas=[metadata(pid, start + i) for i, pid in enumerate(ids)])
+    return time.perf_counter() - started
+
+
 def run_synthetic(n: int, mode: str, tmp: Path) -> dict:
     import numpy as np
     import indexer  # noqa: F401
@@ -192,23 +214,18 @@ def run_synthetic(n: int, mode: str, tmp: Path) -> dict:
                                             "chroma_port": port or 8000})
         collection = chroma_collection(settings)
         rng = np.random.default_rng(9)
-        per_doc, batch = 100, 2000
-        t = time.perf_counter()
-        for start in range(0, n, batch):
-            vecs = rng.standard_normal((min(batch, n - start), 384)).astype(np.float32)
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            ids = [f"doc{(start + i) // per_doc}@x:{start + i:07d}" for i in range(len(vecs))]
-            metas = [{"doc_version": i.split(":")[0], "passage_id": i} for i in ids]
-            collection.add(ids=ids, embeddings=vecs.tolist(), metadatas=metas)
-        insert_s = time.perf_counter() - t
+        per_doc = 100
+        insert_s = add_random_vectors(
+            collection, n, rng, lambda j: f"doc{j // per_doc}@x:{j:07d}",
+            lambda pid, j: {"doc_version": pid.split(":")[0], "passage_id": pid})
         live = [f"doc{d}@x" for d in range(0, (n + per_doc - 1) // per_doc)]
         lat, lat_f = [], []
         for _ in range(100):
-            q = rng.standard_normal(384).astype(np.float32); q /= np.linalg.norm(q)
+            q = random_units(rng, 384)
             t = time.perf_counter(); collection.query(query_embeddings=[q.tolist()], n_results=30)
             lat.append((time.perf_counter() - t) * 1000)
         for _ in range(30):
-            q = rng.standard_normal(384).astype(np.float32); q /= np.linalg.norm(q)
+            q = random_units(rng, 384)
             t = time.perf_counter()
             collection.query(query_embeddings=[q.tolist()], n_results=30, where={"doc_version": {"$in": live}})
             lat_f.append((time.perf_counter() - t) * 1000)
