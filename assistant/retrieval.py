@@ -15,6 +15,7 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.expansion import curated_terms, expand, glossary_terms
+from assistant.lexicon import lexicon
 from assistant.sections import named_sections
 from indexer.embedding import get_embedding
 from indexer.lang import detect_language
@@ -122,9 +123,10 @@ class HybridRetriever:
         language = detect_language(query)
         terms = expand(query, language, [*curated_terms(), *glossary_terms(self.tables)])
         query_embedding = self.embed_model.get_query_embedding(query)
+        lexical_query = [query, *terms, *self._rare_persian_words(query, language)]
         lists: list[tuple[str, float, list[tuple[str, float]]]] = [
             ("dense", self.settings.dense_weight, self.dense(query, n, query_embedding)),
-            ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join([query, *terms]), n)),
+            ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join(lexical_query), n)),
         ]
         if self.settings.cross_language_weight > 0 and terms:
             # Cross-language cosines run lower than same-language ones, so in one ranking the
@@ -173,6 +175,18 @@ class HybridRetriever:
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return _keep_own_language(ranked, k, language, self.settings.own_language_dense_rank)
 
+
+    def _rare_persian_words(self, query: str, language: str) -> list[str]:
+        """An English question's ordinary words in Persian (:mod:`assistant.lexicon`), rare ones only.
+
+        A rendering found in more than ``lexicon_max_share`` of the passages (هوشمند, دولت, عمومی)
+        would only pull up the passages that mention everything — the abstract and the introduction
+        — while a rare one (موانع, واکنش, آزمایشگاه) points at the passage the question is about.
+        """
+        share = self.settings.lexicon_max_share
+        if language != "en" or share <= 0:
+            return []
+        return [w for w in lexicon().persian_words(query) if 0 < self.lexical.document_share(w) <= share]
 
     def _citation_matches(self, query: str) -> list[tuple[str, float]]:
         """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""

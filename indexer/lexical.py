@@ -70,6 +70,18 @@ class LexicalIndex:
         self._retriever = BM25Retriever.from_persist_dir(str(folder))
         self.size = int(self._retriever.bm25.scores.get("num_docs", 0))
 
+    def document_share(self, word: str) -> float:
+        """Share of indexed passages holding the word's first BM25 token (0 when unknown)."""
+        tokens = lexical_tokens(word)
+        if not tokens or not self.size:
+            return 0.0
+        vocabulary = self._retriever.bm25.vocab_dict
+        index = vocabulary.get(tokens[0])
+        if index is None:
+            return 0.0
+        indptr = self._retriever.bm25.scores["indptr"]
+        return float(indptr[index + 1] - indptr[index]) / self.size
+
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         tokens = lexical_tokens(query)
         if not tokens or not self.size:

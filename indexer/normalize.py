@@ -32,6 +32,11 @@ _ENGLISH_STOPWORDS = frozenset(
     "paper author say says said according".split())
 
 
+def english_stopwords() -> frozenset[str]:
+    """English words BM25 and the question lexicon ignore."""
+    return _ENGLISH_STOPWORDS
+
+
 @functools.lru_cache(maxsize=1)
 def _normalizer() -> Normalizer:
     # correct_spacing would pad Latin citations ("2012 ;", "al. ,"); diacritics are the author's.

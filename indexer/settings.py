@@ -50,6 +50,10 @@ class Settings:
     cross_language_filter_limit: int = 20000  # above this many passages: widened unfiltered search instead
     cross_language_widen: int = 10  # … asking for this many times the candidates
     own_language_dense_rank: int = 3  # keep a question-language passage this high by dense in the top k
+    # an English question's ordinary words in Persian join its BM25 query when at most this share of
+    # passages holds them (assistant/lexicon.py); 0 turns the lexicon off. Dev optimum of 0.02–0.2
+    # (docs/evals.md)
+    lexicon_max_share: float = 0.03
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")

@@ -1,0 +1,100 @@
+"""Word-by-word translation of an English question into the paper's Persian words.
+
+Dictionary-based cross-language retrieval (Ballesteros & Croft 1997; Pirkola 1998): an English
+question shares no token with the Persian body, and the field's term lists (:mod:`assistant.expansion`)
+translate only its technical terms, which most passages of the paper share. The words that single out
+one passage — *reflex*, *obstacles*, *laboratories*, *building blocks* — are ordinary words. The
+lexicon (``data/lexicon_fa_en.tsv``) gives English renderings for the content words of the paper's
+Persian body: every word outside hazm's stopwords, grouped by stem and ranked by frequency, chosen by
+the corpus and not by any question. English words are matched after folding plural endings, longest
+phrase first; the retriever keeps the Persian words that are rare in the store and adds them to the
+BM25 query (:meth:`assistant.retrieval.HybridRetriever.retrieve`).
+
+>>> lex = Lexicon.from_lines(["obstacle|barrier\\tموانع", "building blocks|pillar\\tارکان", "smart\\tهوشمند"])
+>>> lex.persian_words("What barriers and building-blocks does a smart state face?")
+['موانع', 'ارکان', 'هوشمند']
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from indexer.normalize import english_stopwords
+
+LEXICON_FILE = Path(__file__).parent / "data" / "lexicon_fa_en.tsv"
+
+
+def fold_english(word: str) -> str:
+    """A lowercased English word without its plural ending (policies → policy, barriers → barrier).
+
+    Only plurals are folded: a full stemmer (Porter) also joins *public* with *publication* and
+    *government* with *governance*, which the lexicon renders differently.
+
+    >>> [fold_english(w) for w in ["Policies", "approaches", "barriers", "process", "status", "crisis"]]
+    ['policy', 'approach', 'barrier', 'process', 'status', 'crisis']
+    """
+    w = word.lower()
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and w.endswith(("ches", "shes", "sses", "xes")):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _english_words(text: str) -> list[str]:
+    return re.findall(r"[a-z]+", text.lower())  # hyphens and apostrophes split words
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Folded English word sequences → the Persian words they render."""
+
+    entries: dict[tuple[str, ...], tuple[str, ...]]
+    longest: int
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> "Lexicon":
+        """Parse ``english|variants<TAB>persian|variants`` lines (``#`` starts a comment)."""
+        entries: dict[tuple[str, ...], list[str]] = {}
+        for line in lines:
+            if not line.strip() or line.startswith("#"):
+                continue
+            english, persian = line.rstrip("\n").split("\t")
+            targets = [p.strip() for p in persian.split("|") if p.strip()]
+            for phrase in english.split("|"):
+                key = tuple(fold_english(w) for w in _english_words(phrase))
+                if key:
+                    bucket = entries.setdefault(key, [])
+                    bucket.extend(t for t in targets if t not in bucket)
+        return cls({k: tuple(v) for k, v in entries.items()}, max(map(len, entries), default=0))
+
+    def persian_words(self, question: str) -> list[str]:
+        """Persian renderings of the question's English words and phrases, in question order."""
+        stop = english_stopwords()
+        tokens = _english_words(question)
+        folded = [fold_english(w) for w in tokens]
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(self.longest, len(tokens) - i), 0, -1):
+                if n == 1 and tokens[i] in stop:
+                    continue
+                found = self.entries.get(tuple(folded[i:i + n]))
+                if found:
+                    out.extend(f for f in found if f not in out)
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The shipped lexicon (``data/lexicon_fa_en.tsv``)."""
+    return Lexicon.from_lines(LEXICON_FILE.read_text(encoding="utf-8").splitlines())

@@ -1,0 +1,64 @@
+"""Word-by-word translation of English questions (assistant/lexicon.py) and its use in retrieval."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.lexicon import LEXICON_FILE, Lexicon, fold_english, lexicon
+from assistant.retrieval import HybridRetriever
+from indexer.normalize import lexical_tokens
+from indexer.settings import PROJECT_ROOT
+
+PROOFREAD = PROJECT_ROOT / "corpus" / "smart-statesmanship" / "smart-statesmanship.clean.jsonl"
+
+
+def test_longest_phrase_wins_and_plurals_fold():
+    lex = Lexicon.from_lines(["block\tبلوک", "building blocks|pillar\tارکان", "policy\tخط‌مشی"])
+    assert lex.persian_words("Which building blocks and policies?") == ["ارکان", "خط‌مشی"]
+    assert lex.persian_words("one block") == ["بلوک"]
+
+
+def test_stopwords_are_not_translated_alone_but_inside_a_phrase():
+    lex = Lexicon.from_lines(["what\tچه", "state of the art\tپیشرفته"])
+    assert lex.persian_words("what is the state of the art?") == ["پیشرفته"]
+
+
+def test_fold_english_keeps_words_that_only_look_plural():
+    assert [fold_english(w) for w in ("bus", "analysis", "access", "cities")] == ["bus", "analysis", "access", "city"]
+
+
+def test_shipped_lexicon_renders_words_of_the_paper():
+    lines = [line for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert len(lines) > 1000
+    assert all(line.count("\t") == 1 for line in lines)
+    body = " ".join(json.loads(line)["clean"] for line in PROOFREAD.read_text(encoding="utf-8").splitlines())
+    tokens = set(lexical_tokens(body))
+    persian = {p for line in lines for p in line.split("\t")[1].split("|")}
+    missing = sorted(p for p in persian if not set(lexical_tokens(p)) & tokens)
+    assert not missing, f"lexicon words the paper does not contain: {missing[:10]}"
+    assert "موانع" in lexicon().persian_words("What obstacles remain?")
+
+
+@pytest.mark.parametrize("question, word", [
+    ("Where are homeless people mentioned?", "بی‌خانمان"),
+    ("What does the paper say about buses and their routes?", "اتوبوس"),
+])
+def test_rare_words_find_the_persian_passage_only_with_the_lexicon(paper_store, question, word):
+    # the field's term lists have no entry for these ordinary words: without the lexicon the English
+    # question shares nothing with the one Persian passage that mentions them
+    def rank(settings):
+        hits = HybridRetriever(settings).retrieve(question, 10)
+        return next((i for i, h in enumerate(hits, 1) if word in h.passage.text), None)
+
+    assert rank(paper_store) == 1
+    assert rank(paper_store.replace(lexicon_max_share=0)) is None
+
+
+def test_common_renderings_stay_out_of_the_query(paper_store):
+    # «هوشمند» and «دولت» are in most passages: adding them only favours the passages that mention everything
+    retriever = HybridRetriever(paper_store)
+    words = retriever._rare_persian_words("How do smart governments help homeless people?", "en")
+    assert "بی‌خانمان" in words and "هوشمند" not in words and "دولت" not in words
+    assert retriever._rare_persian_words("بی‌خانمان‌ها کجا هستند؟", "fa") == []
