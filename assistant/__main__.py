@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=None, help="passages to return")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
-    for module in ("assistant.sources_cli", "assistant.summarize_cli"):
+    for module in ("assistant.sources_cli", "assistant.summarize_cli", "assistant.lexicon_cli"):
         try:
             register = __import__(module, fromlist=["register"]).register
         except ImportError:

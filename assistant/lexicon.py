@@ -20,9 +20,10 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections import Counter, defaultdict
 from typing import Iterable
 
-from indexer.normalize import english_stopwords
+from indexer.normalize import ZWNJ, english_stopwords, lexical_tokens, persian_stopwords, stem, words
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon_fa_en.tsv"
 
@@ -56,22 +57,37 @@ class Lexicon:
 
     entries: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
+    skipped: frozenset[str] = frozenset()  # Persian words left without a rendering on purpose
 
     @classmethod
     def from_lines(cls, lines: Iterable[str]) -> "Lexicon":
-        """Parse ``english|variants<TAB>persian|variants`` lines (``#`` starts a comment)."""
+        """Parse ``english|variants<TAB>persian|variants`` lines (``#`` starts a comment).
+
+        A line with no English marks a Persian word left out on purpose (a function word or a verb
+        fragment): :func:`uncovered_words` does not list it again.
+        """
         entries: dict[tuple[str, ...], list[str]] = {}
+        skipped: set[str] = set()
         for line in lines:
             if not line.strip() or line.startswith("#"):
                 continue
             english, persian = line.rstrip("\n").split("\t")
             targets = [p.strip() for p in persian.split("|") if p.strip()]
+            if not english.strip():
+                skipped.update(targets)
+                continue
             for phrase in english.split("|"):
                 key = tuple(fold_english(w) for w in _english_words(phrase))
                 if key:
                     bucket = entries.setdefault(key, [])
                     bucket.extend(t for t in targets if t not in bucket)
-        return cls({k: tuple(v) for k, v in entries.items()}, max(map(len, entries), default=0))
+        return cls({k: tuple(v) for k, v in entries.items()}, max(map(len, entries), default=0),
+                   frozenset(skipped))
+
+    @property
+    def persian(self) -> set[str]:
+        """Every Persian word the lexicon renders."""
+        return {p for targets in self.entries.values() for p in targets}
 
     def persian_words(self, question: str) -> list[str]:
         """Persian renderings of the question's English words and phrases, in question order."""
@@ -98,3 +114,26 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """The shipped lexicon (``data/lexicon_fa_en.tsv``)."""
     return Lexicon.from_lines(LEXICON_FILE.read_text(encoding="utf-8").splitlines())
+
+
+def uncovered_words(texts: Iterable[str], lex: Lexicon, top: int = 50) -> list[tuple[str, int]]:
+    """The most frequent Persian content words of ``texts`` that no lexicon line renders.
+
+    Words are grouped by stem (the group's most frequent form stands for it), as when the lexicon was
+    made; a maintainer who indexes new Persian documents adds lines for the first of these.
+
+    >>> uncovered_words(["موانع و چالش‌ها و چالش‌ها"], Lexicon.from_lines(["obstacle\\tموانع"]))
+    [('چالش\\u200cها', 2)]
+    """
+    covered = {t for word in lex.persian | lex.skipped for t in lexical_tokens(word)}
+    stop = persian_stopwords()
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for word in words(text):
+            joined = word.replace(ZWNJ, "")
+            if joined.isascii() or joined in stop or word in stop or len(joined) < 3:
+                continue
+            groups[stem(word.split(ZWNJ)[0]) or joined][word] += 1
+    out = [(forms.most_common(1)[0][0], sum(forms.values())) for forms in groups.values()
+           if not any(set(lexical_tokens(form)) & covered for form in forms)]
+    return sorted(out, key=lambda item: -item[1])[:top]

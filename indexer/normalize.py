@@ -59,6 +59,11 @@ def _stemmer() -> Stemmer:
     return Stemmer()
 
 
+def stem(word: str) -> str:
+    """hazm's stem of a Persian word (plural and possessive endings removed)."""
+    return _stemmer().stem(word.replace(ZWNJ, ""))
+
+
 @functools.lru_cache(maxsize=1)
 def persian_stopwords() -> frozenset[str]:
     """hazm's Persian stopwords, ZWNJ-joined forms included."""

@@ -62,3 +62,12 @@ def test_common_renderings_stay_out_of_the_query(paper_store):
     words = retriever._rare_persian_words("How do smart governments help homeless people?", "en")
     assert "بی‌خانمان" in words and "هوشمند" not in words and "دولت" not in words
     assert retriever._rare_persian_words("بی‌خانمان‌ها کجا هستند؟", "fa") == []
+
+
+def test_lexicon_gaps_lists_nothing_for_the_paper(paper_store, capsys, tmp_path):
+    # every content word of the paper has a rendering or is marked as left out on purpose
+    from assistant.__main__ import main
+
+    assert main(["lexicon-gaps", "--store", str(paper_store.store_dir)]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["lexicon-gaps", "--store", str(tmp_path / "none")]) == 1
