@@ -51,7 +51,17 @@ def _english_words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())  # hyphens and apostrophes split words
 
 
-@dataclass(frozen=True)
+def english_question_words(question: str) -> list[str]:
+    """The question's English content words, folded as the lexicon folds them.
+
+    >>> english_question_words("Which barriers do the cities face?")
+    ['barrier', 'city', 'face']
+    """
+    stop = english_stopwords()
+    return [fold_english(w) for w in _english_words(question) if w not in stop]
+
+
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     """Folded English word sequences → the Persian words they render."""
 
@@ -83,6 +93,21 @@ class Lexicon:
                     bucket.extend(t for t in targets if t not in bucket)
         return cls({k: tuple(v) for k, v in entries.items()}, max(map(len, entries), default=0),
                    frozenset(skipped))
+
+    @functools.cached_property
+    def english_by_token(self) -> dict[str, tuple[str, ...]]:
+        """BM25 token of a Persian word → the folded English words that render it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for key, targets in self.entries.items():
+            for target in targets:
+                for token in set(lexical_tokens(target)):
+                    out[token].update(key)
+        return {token: tuple(sorted(english)) for token, english in out.items()}
+
+    def gloss(self, tokens: Iterable[str]) -> list[str]:
+        """English words for a Persian passage's BM25 tokens: the passage "translated" for BM25."""
+        table = self.english_by_token
+        return [english for token in tokens for english in table.get(token, ())]
 
     @property
     def persian(self) -> set[str]:

@@ -15,11 +15,12 @@ from llama_index.core.vector_stores import FilterOperator, MetadataFilter, Metad
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.expansion import curated_terms, expand, glossary_terms
+from assistant.gloss import GlossIndex
 from assistant.lexicon import lexicon
 from assistant.sections import named_sections
 from indexer.embedding import get_embedding
 from indexer.lang import detect_language
-from indexer.lexical import LexicalIndex
+from indexer.lexical import LexicalIndex, load_tokens
 from indexer.settings import Settings
 from indexer.store import Passage, chroma_collection, load_passages, read_state, tables_dir
 from indexer.tables import load_tables
@@ -67,6 +68,7 @@ class HybridRetriever:
         vector_store = ChromaVectorStore(chroma_collection=chroma_collection(self.settings))
         self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=self.embed_model)
         self._live_versions = [d["doc_version"] for d in state["docs"].values()]
+        self._folder, self._gloss = folder, None
         self._version = (state["version"], state.get("clean", True))
 
     def refresh(self) -> bool:
@@ -123,7 +125,10 @@ class HybridRetriever:
         language = detect_language(query)
         terms = expand(query, language, [*curated_terms(), *glossary_terms(self.tables)])
         query_embedding = self.embed_model.get_query_embedding(query)
-        lexical_query = [query, *terms, *self._rare_persian_words(query, language)]
+        # only with a field term, like the cross-language view: an off-topic question ("the boiling point
+        # of mercury") would otherwise reach Persian passages through its ordinary words («نقطه»)
+        rare = self._rare_persian_words(query, language) if terms else []
+        lexical_query = [query, *terms, *rare]
         lists: list[tuple[str, float, list[tuple[str, float]]]] = [
             ("dense", self.settings.dense_weight, self.dense(query, n, query_embedding)),
             ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join(lexical_query), n)),
@@ -136,6 +141,9 @@ class HybridRetriever:
             # would otherwise always be handed the other language's nearest passages.
             lists.append(("cross-language", self.settings.cross_language_weight,
                           self.dense(query, n, query_embedding, other_language=language)))
+        if language == "en" and terms and self.settings.gloss_weight > 0:
+            # the Persian passages translated word by word, searched with the English words
+            lists.append(("gloss", self.settings.gloss_weight, self._glosses().search(query, n)))
         translated_weight = (self.settings.translated_weight if language == "en"
                              else self.settings.translated_weight_fa)
         if terms and translated_weight > 0:
@@ -175,6 +183,15 @@ class HybridRetriever:
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return _keep_own_language(ranked, k, language, self.settings.own_language_dense_rank)
 
+
+    def _glosses(self) -> GlossIndex:
+        """English glosses of the Persian passages of ideas, built on first use from the BM25 tokens."""
+        if self._gloss is None:
+            tokens = load_tokens(self._folder / "bm25")
+            persian = {pid: t for pid, t in tokens.items() if pid in self.passages
+                       and self.passages[pid].metadata.get("language") == "fa" and not _is_record(self.passages[pid])}
+            self._gloss = GlossIndex.build(persian, lexicon())
+        return self._gloss
 
     def _rare_persian_words(self, query: str, language: str) -> list[str]:
         """An English question's ordinary words in Persian (:mod:`assistant.lexicon`), rare ones only.

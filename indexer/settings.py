@@ -54,6 +54,9 @@ class Settings:
     # passages holds them (assistant/lexicon.py); 0 turns the lexicon off. Dev optimum of 0.02–0.2
     # (docs/evals.md)
     lexicon_max_share: float = 0.03
+    # BM25 of an English question over the Persian passages glossed in English (assistant/gloss.py);
+    # 0.5 on dev + the English calibration set (0.3 and 1 lower)
+    gloss_weight: float = 0.5
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")
