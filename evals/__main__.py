@@ -31,6 +31,7 @@ from evals import metrics as m
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = PROJECT_ROOT / "evals" / "questions.jsonl"
+CALIBRATION = PROJECT_ROOT / "evals" / "data" / "calibration_en.jsonl"  # written blind: docs/evals.md
 WORK_DIR = PROJECT_ROOT / ".kb-evals"          # stores and generated corpora (gitignored: .kb-*/)
 DEFAULT_OUT = PROJECT_ROOT / "evals" / "results"
 K = 10
@@ -39,8 +40,13 @@ TYPES = ("concept", "detail", "citation", "crosslingual", "summary", "unanswerab
 
 # --------------------------------------------------------------------------- questions
 def load_questions(subset: str = "all", path: Path = QUESTIONS) -> list[dict]:
-    """``dev`` | ``test`` | ``all`` | ``fast`` (two test items per language×type: 24, for CI)."""
+    """``dev`` | ``test`` | ``all`` | ``fast`` (two test items per language×type: 24, for CI)
+    | ``calibration`` (24 English questions for tuning English-question weights, not part of ``all``)."""
+    if subset == "calibration":
+        path = CALIBRATION
     qs = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    if subset == "calibration":
+        return qs
     if subset in ("dev", "test"):
         return [q for q in qs if q["split"] == subset]
     if subset == "all":
@@ -54,7 +60,7 @@ def load_questions(subset: str = "all", path: Path = QUESTIONS) -> list[dict]:
                 seen[key] += 1
                 picked.append(q)
         return picked
-    raise ValueError(f"unknown subset {subset!r} (dev, test, all, fast)")
+    raise ValueError(f"unknown subset {subset!r} (dev, test, all, fast, calibration)")
 
 
 # --------------------------------------------------------------------------- systems
@@ -301,7 +307,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run", help="run the evaluation and write results")
-    r.add_argument("--subset", choices=["dev", "test", "all", "fast"], default="all")
+    r.add_argument("--subset", choices=["dev", "test", "all", "fast", "calibration"], default="all")
     r.add_argument("--skip-baseline", action="store_true")
     r.add_argument("--skip-persianqa", action="store_true")
     r.add_argument("--pqa-ask", type=int, default=100, metavar="N",

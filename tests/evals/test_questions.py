@@ -116,3 +116,21 @@ def test_keyword_overlap_alone_misses_at_least_a_third():
             ranks = m.evidence_ranks(q["gold_evidence"], [p["text"] for p in kw.retrieve(q["question"], 5)])
             missed += m.recall_at(ranks, 5) == 0
         assert missed / len(sel) >= 1 / 3, (lang, missed, len(sel))
+
+
+def test_calibration_set_is_english_and_quotes_the_paper():
+    """The English calibration set (evals/data/calibration_en.jsonl): 24 questions, each evidence
+    string verbatim from the proofread body (coverage 1.0), none repeating a question of the set."""
+    from evals.__main__ import load_questions
+
+    cal = load_questions("calibration")
+    assert len(cal) == 24 and len({q["id"] for q in cal}) == 24
+    assert all(q["lang"] == "en" and q["split"] == "calibration" and not q["should_abstain"] for q in cal)
+    body = [r["clean"] for r in LINES.values() if r["kind"] == "body"]
+    joined = ["\n".join(body)]
+    for q in cal:
+        assert q["gold_evidence"], q["id"]
+        for ev in q["gold_evidence"]:
+            assert m.coverage(ev, joined, max_chars=None) >= 0.95, (q["id"], ev[:50])
+    asked = {m.normalise(q["question"]) for q in QS}
+    assert not any(m.normalise(q["question"]) in asked for q in cal)
