@@ -181,8 +181,30 @@ class HybridRetriever:
                 # was it published", not questions about ideas
                 hit.score *= self.settings.reference_penalty
         ranked = sorted(fused.values(), key=lambda h: -h.score)
+        if self.settings.summary_section_weight > 0 and is_summary_request(query):
+            ranked = self._cover_section(ranked, fused)
         return _keep_own_language(ranked, k, language, self.settings.own_language_dense_rank)
 
+
+    def _cover_section(self, ranked: list[Hit], fused: dict[str, Hit]) -> list[Hit]:
+        """A summary question: lift the other passages of the best passage's section.
+
+        A request to summarise a theme is answered by a section and its subsections, while the
+        fused ranking favours the one passage most like the question (often the section's opening)
+        and the abstract and introduction that mention every theme. The passages under the parent
+        of the best passage's section — so a subsection's siblings count too — are fused once more as
+        one list, in their current order.
+        """
+        top = next((h for h in ranked if not _is_record(h.passage)), None)
+        if top is None:
+            return ranked
+        path = top.passage.metadata.get("section_path", "").split("\n")
+        parent = "\n".join(path[:-1] if len(path) > 1 else path)
+        same = [h for h in ranked if not _is_record(h.passage)
+                and (h.passage.metadata.get("section_path", "") + "\n").startswith(parent + "\n")]
+        for rank, hit in enumerate(same, start=1):
+            hit.score += self.settings.summary_section_weight / (self.settings.rrf_k + rank)
+        return sorted(fused.values(), key=lambda h: -h.score)
 
     def _glosses(self) -> GlossIndex:
         """English glosses of the Persian passages of ideas, built on first use from the BM25 tokens."""
@@ -261,6 +283,21 @@ def _keep_own_language(ranked: list[Hit], k: int, language: str, dense_rank: int
         return top
     best = next((h for h in ranked[k:] if own(h) and h.dense_rank is not None and h.dense_rank <= dense_rank), None)
     return top if best is None else [*top[:-1], best]
+
+
+_SUMMARY = re.compile(r"(\bsummar|\bin brief\b|\bin short\b|\bbriefly\b|\boverview\b|\bgist\b|\brecap|"
+                      r"خلاصه|جمع\s*\u200c?\s*بندی|به\s*اختصار|اجمال)", re.IGNORECASE)
+
+
+def is_summary_request(query: str) -> bool:
+    """Does the question ask for a summary of a theme («به‌طور خلاصه», "in brief", "summarise")?
+
+    >>> is_summary_request("In brief, what does the paper conclude?"), is_summary_request("جمع‌بندی مقاله چیست؟")
+    (True, True)
+    >>> is_summary_request("Which cities run smart grids?")
+    False
+    """
+    return _SUMMARY.search(query) is not None
 
 
 def is_bibliographic(query: str) -> bool:

@@ -31,7 +31,7 @@ from evals import metrics as m
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = PROJECT_ROOT / "evals" / "questions.jsonl"
-CALIBRATION = PROJECT_ROOT / "evals" / "data" / "calibration_en.jsonl"  # written blind: docs/evals.md
+CALIBRATION = PROJECT_ROOT / "evals" / "data" / "calibration.jsonl"  # written blind: docs/evals.md
 WORK_DIR = PROJECT_ROOT / ".kb-evals"          # stores and generated corpora (gitignored: .kb-*/)
 DEFAULT_OUT = PROJECT_ROOT / "evals" / "results"
 K = 10
@@ -41,7 +41,8 @@ TYPES = ("concept", "detail", "citation", "crosslingual", "summary", "unanswerab
 # --------------------------------------------------------------------------- questions
 def load_questions(subset: str = "all", path: Path = QUESTIONS) -> list[dict]:
     """``dev`` | ``test`` | ``all`` | ``fast`` (two test items per language×type: 24, for CI)
-    | ``calibration`` (24 English questions for tuning English-question weights, not part of ``all``)."""
+    | ``calibration`` (36 questions written blind for tuning weights the dev split cannot decide: 24
+    English, 12 summary requests; not part of ``all``)."""
     if subset == "calibration":
         path = CALIBRATION
     qs = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]

@@ -59,6 +59,9 @@ class Settings:
     gloss_weight: float = 0.5
     translated_weight: float = 1.0  # dense search with an English question's Persian terms
     translated_weight_fa: float = 0.0  # … and a Persian question's English terms (hurt fa on dev)
+    # a summary question: the passages of the best passage's section (and its siblings), one more list;
+    # 2 on the blind summary calibration set (0.5/1 lower)
+    summary_section_weight: float = 2.0
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")
     citation_weight: float = 1.0  # passages citing a work named in the question
     reference_penalty: float = 0.5  # bibliography records, unless the question asks for one

@@ -25,3 +25,16 @@ def test_large_store_path_widens_instead_of_filtering(paper_store):
         .dense(question, 20, other_language="en")
     assert 0 < len(widened) <= 20
     assert [pid for pid, _ in widened] == [pid for pid, _ in filtered[:len(widened)]]
+
+
+def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store):
+    # "summarise": the passages under the parent of the best passage's section join the ranking, so
+    # the top 5 cover the section instead of the abstract and neighbouring sections that mention the theme
+    question = "Summarise the paper's discussion of smart executive operations in crisis management."
+
+    def inside(settings):
+        hits = [h for h in HybridRetriever(settings).retrieve(question, 5) if h.passage.metadata["kind"] == "body"]
+        parent = hits[0].passage.metadata["section_path"].split("\n")[:-1]
+        return sum(h.passage.metadata["section_path"].split("\n")[:len(parent)] == parent for h in hits)
+
+    assert inside(paper_store) >= 4 > inside(paper_store.replace(summary_section_weight=0))

@@ -118,14 +118,20 @@ def test_keyword_overlap_alone_misses_at_least_a_third():
         assert missed / len(sel) >= 1 / 3, (lang, missed, len(sel))
 
 
-def test_calibration_set_is_english_and_quotes_the_paper():
-    """The English calibration set (evals/data/calibration_en.jsonl): 24 questions, each evidence
-    string verbatim from the proofread body (coverage 1.0), none repeating a question of the set."""
+def test_calibration_set_quotes_the_paper():
+    """The calibration set (evals/data/calibration.jsonl): 24 English questions on single passages and 12
+    summary requests (6 English, 6 Persian) on sections, each evidence string verbatim from the
+    proofread body (coverage >= 0.95), none repeating a question of the set."""
     from evals.__main__ import load_questions
+    from indexer.lang import detect_language
 
     cal = load_questions("calibration")
-    assert len(cal) == 24 and len({q["id"] for q in cal}) == 24
-    assert all(q["lang"] == "en" and q["split"] == "calibration" and not q["should_abstain"] for q in cal)
+    assert len(cal) == 36 and len({q["id"] for q in cal}) == 36
+    assert all(q["split"] == "calibration" and not q["should_abstain"] for q in cal)
+    assert all(detect_language(q["question"]) == q["lang"] for q in cal)
+    summaries = [q for q in cal if q["id"].startswith("s")]
+    assert len(summaries) == 12 and all(q["type"] == "summary" and len(q["gold_evidence"]) >= 2 for q in summaries)
+    assert sum(q["lang"] == "en" for q in cal) == 30
     body = [r["clean"] for r in LINES.values() if r["kind"] == "body"]
     joined = ["\n".join(body)]
     for q in cal:
