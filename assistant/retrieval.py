@@ -185,7 +185,6 @@ class HybridRetriever:
             ranked = self._cover_section(ranked, fused)
         return _keep_own_language(ranked, k, language, self.settings.own_language_dense_rank)
 
-
     def _cover_section(self, ranked: list[Hit], fused: dict[str, Hit]) -> list[Hit]:
         """A summary question: lift the other passages of the best passage's section.
 
