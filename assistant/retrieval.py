@@ -176,9 +176,10 @@ class HybridRetriever:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += weight / (c + rank)
         for hit in fused.values():
-            if _is_record(hit.passage) and not bibliographic:
+            if (_is_record(hit.passage) and not bibliographic
+                    or _is_acknowledgement(hit.passage) and not _ASKS_THANKS.search(query)):
                 # bibliography records and document cards answer "what is the full reference / where
-                # was it published", not questions about ideas
+                # was it published", and the acknowledgements "who funded it", not questions about ideas
                 hit.score *= self.settings.reference_penalty
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         if self.settings.summary_section_weight > 0 and is_summary_request(query):
@@ -245,6 +246,17 @@ class HybridRetriever:
 
 
 _RECORD_KINDS = ("reference", "card")  # bibliography records and document cards
+
+
+_ACKNOWLEDGEMENT = re.compile(r"^\s*(تقدیر\s+و\s+تشکر|سپاس\s*\u200c?\s*گزاری|acknowledg)", re.IGNORECASE)
+
+
+_ASKS_THANKS = re.compile(r"(حمایت\s+مالی|قدردانی|تشکر|سپاس|\bfund|\bsponsor|\backnowledg|\bthank)", re.IGNORECASE)
+
+
+def _is_acknowledgement(passage: Passage) -> bool:
+    """The author's thanks and funding note: it names «منابع» and «مرکز» but says nothing about the field."""
+    return _ACKNOWLEDGEMENT.match(passage.metadata.get("heading", "")) is not None
 
 
 def _is_record(passage: Passage) -> bool:
