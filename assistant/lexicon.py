@@ -8,7 +8,8 @@ lexicon (``data/lexicon_fa_en.tsv``) gives English renderings for the content wo
 Persian body: every word outside hazm's stopwords, grouped by stem and ranked by frequency, chosen by
 the corpus and not by any question. English words are matched after folding plural endings, longest
 phrase first; the retriever keeps the Persian words that are rare in the store and adds them to the
-BM25 query (:meth:`assistant.retrieval.HybridRetriever.retrieve`).
+BM25 query (:meth:`assistant.retrieval.HybridRetriever.retrieve`), and :mod:`assistant.gloss` uses the
+same lexicon the other way round, to gloss the Persian passages in English.
 
 >>> lex = Lexicon.from_lines(["obstacle|barrier\\tموانع", "building blocks|pillar\\tارکان", "smart\\tهوشمند"])
 >>> lex.persian_words("What barriers and building-blocks does a smart state face?")
@@ -18,9 +19,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from collections import Counter, defaultdict
 from typing import Iterable
 
 from indexer.normalize import ZWNJ, english_stopwords, lexical_tokens, persian_stopwords, stem, words
