@@ -15,16 +15,15 @@ def cmd_lexicon_gaps(args) -> int:
     from pathlib import Path
 
     from assistant.lexicon import lexicon, uncovered_words
-    from indexer.store import load_passages, read_state, tables_dir
+    from indexer.store import live_tables_dir, load_passages
 
     settings = settings_from(args)
-    state = read_state(Path(settings.store_dir))
-    if not state.get("tables"):
+    folder = live_tables_dir(Path(settings.store_dir))
+    if folder is None:
         print(f"error: no index in {settings.store_dir}: run `python -m indexer build` first", file=sys.stderr)
         return 1
-    passages = load_passages(tables_dir(Path(settings.store_dir), state["tables"]))
-    texts = [p.text for p in passages.values()
-             if p.metadata.get("language") == "fa" and p.metadata.get("kind") not in ("reference", "card")]
+    texts = [p.text for p in load_passages(folder).values()
+             if p.metadata.get("language") == "fa" and not p.is_record]
     for word, count in uncovered_words(texts, lexicon(), args.top):
         print(f"{count}\t{word}")
     return 0

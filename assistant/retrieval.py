@@ -22,7 +22,7 @@ from indexer.embedding import get_embedding
 from indexer.lang import detect_language
 from indexer.lexical import LexicalIndex, load_tokens
 from indexer.settings import Settings
-from indexer.store import Passage, chroma_collection, load_passages, read_state, tables_dir
+from indexer.store import RECORD_KINDS, Passage, chroma_collection, load_passages, read_state, tables_dir
 from indexer.tables import load_tables
 
 
@@ -99,7 +99,7 @@ class HybridRetriever:
         prefilter = other_language and len(self.passages) <= self.settings.cross_language_filter_limit
         if prefilter:
             conditions.append(MetadataFilter(key="language", value=other_language, operator=FilterOperator.NE))
-            conditions.append(MetadataFilter(key="kind", value=list(_RECORD_KINDS), operator=FilterOperator.NIN))
+            conditions.append(MetadataFilter(key="kind", value=list(RECORD_KINDS), operator=FilterOperator.NIN))
         elif other_language:
             k = min(len(self.passages), k * self.settings.cross_language_widen)
         filters = MetadataFilters(filters=conditions) if conditions else None
@@ -115,7 +115,7 @@ class HybridRetriever:
         if other_language and not prefilter:
             out = [(pid, score) for pid, score in out
                    if self.passages[pid].metadata.get("language") != other_language
-                   and not _is_record(self.passages[pid])][:wanted]
+                   and not self.passages[pid].is_record][:wanted]
         return out
 
     def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
@@ -176,7 +176,7 @@ class HybridRetriever:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += weight / (c + rank)
         for hit in fused.values():
-            if (_is_record(hit.passage) and not bibliographic
+            if (hit.passage.is_record and not bibliographic
                     or _is_acknowledgement(hit.passage) and not _ASKS_THANKS.search(query)):
                 # bibliography records and document cards answer "what is the full reference / where
                 # was it published", and the acknowledgements "who funded it", not questions about ideas
@@ -195,12 +195,12 @@ class HybridRetriever:
         of the best passage's section — so a subsection's siblings count too — are fused once more as
         one list, in their current order.
         """
-        top = next((h for h in ranked if not _is_record(h.passage)), None)
+        top = next((h for h in ranked if not h.passage.is_record), None)
         if top is None:
             return ranked
         path = top.passage.metadata.get("section_path", "").split("\n")
         parent = "\n".join(path[:-1] if len(path) > 1 else path)
-        same = [h for h in ranked if not _is_record(h.passage)
+        same = [h for h in ranked if not h.passage.is_record
                 and (h.passage.metadata.get("section_path", "") + "\n").startswith(parent + "\n")]
         for rank, hit in enumerate(same, start=1):
             hit.score += self.settings.summary_section_weight / (self.settings.rrf_k + rank)
@@ -211,7 +211,7 @@ class HybridRetriever:
         if self._gloss is None:
             tokens = load_tokens(self._folder / "bm25")
             persian = {pid: t for pid, t in tokens.items() if pid in self.passages
-                       and self.passages[pid].metadata.get("language") == "fa" and not _is_record(self.passages[pid])}
+                       and self.passages[pid].metadata.get("language") == "fa" and not self.passages[pid].is_record}
             self._gloss = GlossIndex.build(persian, lexicon())
         return self._gloss
 
@@ -245,9 +245,6 @@ class HybridRetriever:
         return out
 
 
-_RECORD_KINDS = ("reference", "card")  # bibliography records and document cards
-
-
 _ACKNOWLEDGEMENT = re.compile(r"^\s*(تقدیر\s+و\s+تشکر|سپاس\s*\u200c?\s*گزاری|acknowledg)", re.IGNORECASE)
 
 
@@ -257,11 +254,6 @@ _ASKS_THANKS = re.compile(r"(حمایت\s+مالی|قدردانی|تشکر|سپ�
 def _is_acknowledgement(passage: Passage) -> bool:
     """The author's thanks and funding note: it names «منابع» and «مرکز» but says nothing about the field."""
     return _ACKNOWLEDGEMENT.match(passage.metadata.get("heading", "")) is not None
-
-
-def _is_record(passage: Passage) -> bool:
-    """A bibliography record or document card rather than a passage of ideas."""
-    return passage.metadata.get("kind") in _RECORD_KINDS
 
 
 _CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
@@ -288,7 +280,7 @@ def _keep_own_language(ranked: list[Hit], k: int, language: str, dense_rank: int
     top = ranked[:k]
 
     def own(hit: Hit) -> bool:
-        return hit.passage.metadata.get("language") == language and not _is_record(hit.passage)
+        return hit.passage.metadata.get("language") == language and not hit.passage.is_record
 
     if dense_rank <= 0 or k < 3 or len(top) < k or any(own(h) for h in top):
         return top

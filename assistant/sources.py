@@ -27,14 +27,13 @@ def live_tables(store) -> Tables:
     """The live structure tables of a store, by document id."""
     if isinstance(store, dict):
         return store
-    from indexer.store import read_state, tables_dir
+    from indexer.store import live_tables_dir
     from indexer.tables import load_tables
 
     store_dir = Path(getattr(store, "store_dir", store))
-    state = read_state(store_dir)
-    if not state.get("tables"):
+    folder = live_tables_dir(store_dir)
+    if folder is None:
         raise NoTablesError(f"no index in {store_dir}: run `python -m indexer build` first")
-    folder = tables_dir(store_dir, state["tables"])
     return load_tables(folder)
 
 

@@ -25,9 +25,10 @@ import time
 from pathlib import Path
 
 import indexer  # noqa: F401  (offline environment first)
+from indexer.store import RECORD_KINDS
 
 RESULTS = Path(__file__).resolve().parent / "results" / "cross_language_filter.json"
-RECORDS = ["reference", "card"]
+RECORDS = list(RECORD_KINDS)  # the retriever's cross-language filter
 QUERIES = {
     "unfiltered top 30": (None, 30),
     "English question (filter: not en, no records)": (

@@ -85,6 +85,9 @@ def reset_client_cache() -> None:
     _client.cache_clear()
 
 
+RECORD_KINDS = ("reference", "card")  # bibliography records and document cards
+
+
 @dataclass
 class Passage:
     """A passage as users see it."""
@@ -93,6 +96,11 @@ class Passage:
     doc_id: str
     text: str
     metadata: dict[str, Any]
+
+    @property
+    def is_record(self) -> bool:
+        """A bibliography record or document card rather than a passage of ideas."""
+        return self.metadata.get("kind") in RECORD_KINDS
 
     def to_json(self, score: float | None = None) -> dict[str, Any]:
         m = self.metadata
@@ -105,6 +113,12 @@ class Passage:
 
 def tables_dir(store_dir: Path, name: str) -> Path:
     return Path(store_dir) / "tables" / name
+
+
+def live_tables_dir(store_dir: Path) -> Path | None:
+    """The tables folder of the store's published version (None when nothing is indexed yet)."""
+    state = read_state(Path(store_dir))
+    return tables_dir(Path(store_dir), state["tables"]) if state.get("tables") else None
 
 
 def load_passages(folder: Path) -> dict[str, Passage]:
