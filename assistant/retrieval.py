@@ -245,15 +245,13 @@ class HybridRetriever:
         return out
 
 
-_ACKNOWLEDGEMENT = re.compile(r"^\s*(تقدیر\s+و\s+تشکر|سپاس\s*\u200c?\s*گزاری|acknowledg)", re.IGNORECASE)
-
-
 _ASKS_THANKS = re.compile(r"(حمایت\s+مالی|قدردانی|تشکر|سپاس|\bfund|\bsponsor|\backnowledg|\bthank)", re.IGNORECASE)
 
 
 def _is_acknowledgement(passage: Passage) -> bool:
-    """The author's thanks and funding note: it names «منابع» and «مرکز» but says nothing about the field."""
-    return _ACKNOWLEDGEMENT.match(passage.metadata.get("heading", "")) is not None
+    """The author's thanks and funding note (marked by the indexer's structure step): it names «منابع»
+    and «مرکز» but says nothing about the field."""
+    return passage.metadata.get("kind") == "acknowledgements"
 
 
 _CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")

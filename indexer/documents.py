@@ -23,8 +23,8 @@ MANIFEST = "manifest.json"
 # Files that describe the corpus rather than belong to it (a manifest may add more under "ignore").
 DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
 # Bumped whenever loading/structuring/chunking/lexical tokens change, so that `build` re-indexes
-# everything (7: BM25 tokens fold آ to ا).
-PIPELINE_VERSION = "7"
+# everything (7: BM25 tokens fold آ to ا; 8: acknowledgements paragraphs have their own kind).
+PIPELINE_VERSION = "8"
 _SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
 
 

@@ -47,7 +47,7 @@ class Paragraph:
     line_end: int
     page: int | None
     section_path: list[str]
-    kind: str = "body"  # body | abstract_en | reference
+    kind: str = "body"  # body | abstract_en | reference | acknowledgements
     language: str = "fa"
     lines: list[int] = field(default_factory=list)
     line_offsets: list[int] = field(default_factory=list)  # start of each source line in ``text``
@@ -324,6 +324,7 @@ def structure_proofread(rows: list[dict]) -> DocumentStructure:
             flush()
     flush()
     _close_sections(sections, paragraphs)
+    _mark_acknowledgements(paragraphs)
     return DocumentStructure(sections, paragraphs, footnotes)
 
 
@@ -334,6 +335,27 @@ def _close_sections(sections: list[Section], paragraphs: list[Paragraph]) -> Non
         if under:
             section.line_end = max(p.line_end for p in under)
             section.page_end = max((p.page or 0) for p in under) or section.page_start
+
+
+# the author's thanks and funding note («تقدیر و تشکر», «سپاسگزاری», "Acknowledgements")
+_ACKNOWLEDGEMENTS = re.compile(r"^\s*(تقدیر\s+و\s+تشکر|سپاس\s*\u200c?\s*گزاری|acknowledg)", re.IGNORECASE)
+
+
+def _mark_acknowledgements(paragraphs: list[Paragraph]) -> None:
+    """Give the body paragraphs of an acknowledgements section their own kind.
+
+    The funding note names «منابع» (sources) and «مرکز» (centre) while saying nothing about the
+    field, so retrieval ranks it like a bibliography record unless a question asks about thanks or
+    funding: that needs to know the section, not guess it from each passage's heading.
+
+    >>> ps = [Paragraph("…", 1, 1, 1, ["تقدیر و تشکر"]), Paragraph("…", 2, 2, 1, ["Acknowledgements", "Funding"]),
+    ...       Paragraph("…", 3, 3, 1, ["مقدمه"])]
+    >>> _mark_acknowledgements(ps); [p.kind for p in ps]
+    ['acknowledgements', 'acknowledgements', 'body']
+    """
+    for paragraph in paragraphs:
+        if paragraph.kind == "body" and any(_ACKNOWLEDGEMENTS.match(t) for t in paragraph.section_path):
+            paragraph.kind = "acknowledgements"
 
 
 def _join_lines(lines: list[str]) -> tuple[str, list[int]]:
@@ -390,4 +412,5 @@ def structure_plain(text: str, title: str | None = None) -> DocumentStructure:
             buf.append((line_no, line))
     flush()
     _close_sections(sections, paragraphs)
+    _mark_acknowledgements(paragraphs)
     return DocumentStructure(sections, paragraphs)

@@ -113,3 +113,12 @@ def test_structure_proofread_minimal_rows():
     s = structure_proofread(rows)
     assert [x.title for x in s.sections] == ["مقدمه", "رایانش ابری"]
     assert s.paragraphs[0].section_path == ["مقدمه", "رایانش ابری"]
+
+
+def test_acknowledgements_have_their_own_kind(paper):
+    """The funding note is marked where sections are known (the retriever ranks it like a record)."""
+    kinds = {tuple(p.section_path): p.kind for p in paper.structure.paragraphs}
+    assert kinds[("تقدیر و تشکر",)] == "acknowledgements"
+    assert kinds[("مقدمه",)] == "body"
+    s = structure_plain("# Results\n\nWe found x.\n\n## Acknowledgements\n\nFunded by the Ministry.\n")
+    assert [p.kind for p in s.paragraphs] == ["body", "acknowledgements"]
