@@ -341,8 +341,9 @@ def _close_sections(sections: list[Section], paragraphs: list[Paragraph]) -> Non
 _ACKNOWLEDGEMENTS = re.compile(r"^\s*(تقدیر\s+و\s+تشکر|سپاس\s*\u200c?\s*گزاری|acknowledg)", re.IGNORECASE)
 
 
-def _mark_acknowledgements(paragraphs: list[Paragraph]) -> None:
-    """Give the body paragraphs of an acknowledgements section their own kind.
+def _mark_acknowledgements(paragraphs: list[Paragraph], skip: int = 0) -> None:
+    """Give the body paragraphs of an acknowledgements section their own kind (``skip``: leading path
+    entries that are not sections, such as a document title).
 
     The funding note names «منابع» (sources) and «مرکز» (centre) while saying nothing about the
     field, so retrieval ranks it like a bibliography record unless a question asks about thanks or
@@ -354,7 +355,7 @@ def _mark_acknowledgements(paragraphs: list[Paragraph]) -> None:
     ['acknowledgements', 'acknowledgements', 'body']
     """
     for paragraph in paragraphs:
-        if paragraph.kind == "body" and any(_ACKNOWLEDGEMENTS.match(t) for t in paragraph.section_path):
+        if paragraph.kind == "body" and any(_ACKNOWLEDGEMENTS.match(t) for t in paragraph.section_path[skip:]):
             paragraph.kind = "acknowledgements"
 
 
@@ -412,5 +413,5 @@ def structure_plain(text: str, title: str | None = None) -> DocumentStructure:
             buf.append((line_no, line))
     flush()
     _close_sections(sections, paragraphs)
-    _mark_acknowledgements(paragraphs)
+    _mark_acknowledgements(paragraphs, skip=1 if title else 0)
     return DocumentStructure(sections, paragraphs)

@@ -122,3 +122,6 @@ def test_acknowledgements_have_their_own_kind(paper):
     assert kinds[("مقدمه",)] == "body"
     s = structure_plain("# Results\n\nWe found x.\n\n## Acknowledgements\n\nFunded by the Ministry.\n")
     assert [p.kind for p in s.paragraphs] == ["body", "acknowledgements"]
+    # a document that is itself called "Acknowledgements …" is not one big funding note
+    s = structure_plain("We found x.\n", title="Acknowledgement of Country in public services")
+    assert [p.kind for p in s.paragraphs] == ["body"]
