@@ -321,12 +321,23 @@ def main(argv: Iterable[str] | None = None) -> int:
                         "(default -1 = all 93)")
     r.add_argument("--out", type=Path, default=DEFAULT_OUT)
     sub.add_parser("repair", help="score the RTL repair on evals/data/repair_dev.jsonl")
+    a = sub.add_parser("answers", help="answer-level figures (declines, first sentence, signposting, English)")
+    a.add_argument("--set", dest="set_name", choices=["heldout", "calibration", "dev"], default="heldout")
+    a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")
+    a.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args, rest = parser.parse_known_args(argv)
     if args.cmd == "repair":
         from evals import repair_metrics
 
         return int(repair_metrics.main(rest) or 0) if _accepts_args(repair_metrics.main) else \
             int(repair_metrics.main() or 0)
+    if args.cmd == "answers":
+        from evals import answer_eval
+
+        command = "python -m evals " + " ".join(shlex.quote(a) for a in argv)
+        res = answer_eval.run(args.set_name, WORK_DIR / "paper", args.out, command, args.label)
+        print(answer_eval.markdown(res))
+        return 0
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")
     command = "python -m evals " + " ".join(shlex.quote(a) for a in argv)
