@@ -31,6 +31,16 @@ STRINGS: dict[str, dict[str, str]] = {
                  "en": "Try: “What is smart statesmanship?” or «سه ساحت کشورداری هوشمند کدام‌اند؟»"},
     "ask.thinking": {"fa": "در حال جست‌وجو در مقاله…", "en": "Searching the paper…"},
     "ask.abstained": {"fa": "مقاله به این پرسش پاسخ نمی‌دهد.", "en": "The paper does not answer this."},
+    "ask.offtopic": {"fa": "این پرسش بیرون از حوزه این پایگاه دانش است. این پایگاه درباره مقاله «کشورداری هوشمند» "
+                           "(هوش مصنوعی، رایانش ابری، داده‌های کلان و اینترنت اشیا در حکمرانی، مدیریت دولتی و "
+                           "عملیات اجرایی) و آثاری است که به آن‌ها استناد می‌کند.",
+                     "en": "This question is outside what this knowledge base covers: one paper on smart "
+                           "statesmanship (AI, cloud computing, big data and IoT in governance, public administration "
+                           "and executive operations) and the works it cites."},
+    "ask.translated": {"fa": "جمله‌های مقاله فارسی به انگلیسی: ترجمه تهیه‌شده برای این پایگاه دانش، نه متن نویسنده.",
+                       "en": "The Persian paper's sentences in English: a rendering prepared for this knowledge base, "
+                             "not the author's text."},
+    "ask.show_original": {"fa": "نمایش متن اصلی (فارسی)", "en": "Show the original (Persian)"},
     "ask.abstained_more": {"fa": "نزدیک‌ترین بخش‌ها را در زیر می‌بینید؛ شاید کمک کنند.",
                            "en": "The closest passages are listed below in case they help."},
     "ask.citations": {"fa": "ارجاع‌ها — برای دیدن متن روی شماره بزنید", "en": "Citations — click a number to see the passage"},

@@ -118,9 +118,10 @@ def render_exchange(result: dict, tables: dict, lang: str) -> None:
     with st.chat_message("assistant"):
         passages = {p["id"]: p for p in result["passages"]}
         if result["abstained"]:
+            offtopic = result.get("abstain_kind") == "offtopic"
             html(f'<div class="kb-abstain" dir="{"rtl" if lang == "fa" else "ltr"}" data-kb="abstained">'
-                 f'{esc(_t("ask.abstained", lang))}</div>')
-            if result["passages"]:
+                 f'{esc(_t("ask.offtopic" if offtopic else "ask.abstained", lang))}</div>')
+            if result["passages"] and not offtopic:
                 st.caption(_t("ask.abstained_more", lang))
                 for p in result["passages"][:3]:
                     with st.expander(_passage_label(None, p, lang)):
@@ -128,15 +129,22 @@ def render_exchange(result: dict, tables: dict, lang: str) -> None:
             return
         answer = result.get("answer") or ""
         first = answer.split("\n", 1)[0]
-        if "\n" in answer and not any(first.startswith(x["text"]) for x in result["sentences"]):
+        translated = any(x.get("original") for x in result["sentences"])
+        if "\n" in answer and not translated and not any(first.startswith(x["text"]) for x in result["sentences"]):
             html(block(first, None, "kb-meta kb-note"))  # e.g. "answered from the Persian text" + glosses
         html(answer_html(result))
+        originals = [x for x in result["sentences"] if x.get("original")]
+        if originals:
+            st.caption(_t("ask.translated", lang))
+            with st.expander(_t("ask.show_original", lang)):
+                html('<div class="kb-block" dir="rtl" data-kb="originals">'
+                     + " ".join(esc(x["original"]) for x in originals) + "</div>")
         st.caption(_t("ask.citations", lang))
         for n, pid in enumerate(citation_numbers(result), 1):
             p = passages.get(pid)
             if not p:
                 continue
-            support = [s["text"] for s in result["sentences"] if pid in s.get("passage_ids", [])]
+            support = [s.get("original") or s["text"] for s in result["sentences"] if pid in s.get("passage_ids", [])]
             with st.expander(_passage_label(n, p, lang)):
                 _passage_details(p, support, tables, lang)
         if result.get("citations"):

@@ -9,9 +9,19 @@ from indexer import offline as _offline  # noqa: F401
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
 
 
-def _print_human(result: dict) -> None:
+OFFTOPIC = {"en": "This question is outside what this knowledge base covers: one paper on smart statesmanship "
+                  "(AI, cloud computing, big data and IoT in governance, public administration and executive "
+                  "operations) and the works it cites.",
+            "fa": "این پرسش بیرون از حوزه این پایگاه دانش است: مقاله «کشورداری هوشمند» (هوش مصنوعی، رایانش ابری، "
+                  "داده‌های کلان و اینترنت اشیا در حکمرانی، مدیریت دولتی و عملیات اجرایی) و آثاری که به آن‌ها "
+                  "استناد می‌کند."}
+
+
+def _print_human(result: dict, show_original: bool = False) -> None:
     print(f"❓ {result['question']}")
-    if result["abstained"]:
+    if result["abstained"] and result.get("abstain_kind") == "offtopic":
+        print(OFFTOPIC.get(result["language"], OFFTOPIC["en"]))
+    elif result["abstained"]:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
         if result.get("abstain_reason"):
             print(f"  ({result['abstain_reason']})")
@@ -23,6 +33,8 @@ def _print_human(result: dict) -> None:
         for s in result["sentences"]:
             marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s["passage_ids"])
             print(f"  {s['text']} {marks}")
+            if show_original and s.get("original"):
+                print(f"      original: {s['original']}")
     print()
     for i, p in enumerate(result["passages"], start=1):
         where = f"lines {p['line_start']}–{p['line_end']}"
@@ -58,7 +70,7 @@ def cmd_ask(args) -> int:
                 if args.json:
                     print(json.dumps(result, ensure_ascii=False), flush=True)
                 else:
-                    _print_human(result)
+                    _print_human(result, args.show_original)
                     print("-" * 60)
         return 0
     if not args.question:
@@ -68,7 +80,7 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
-        _print_human(result)
+        _print_human(result, args.show_original)
     return 0
 
 
@@ -81,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", help="JSONL file of {id, question}: one JSON result per line")
     p.add_argument("--k", type=int, default=None, help="passages to return")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--show-original", action="store_true",
+                   help="print the Persian original under each English (translated) answer sentence")
     p.set_defaults(func=cmd_ask)
     for module in ("assistant.sources_cli", "assistant.summarize_cli", "assistant.lexicon_cli"):
         try:

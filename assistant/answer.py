@@ -16,9 +16,13 @@ How sentences are chosen (:func:`compose`):
    *list* or *overview* gets up to ``max_sentences`` (+2 for lists), in the paper's reading order.
 4. **Diversity** — maximal marginal relevance over the sentence embeddings, and a hard near-duplicate
    filter (token overlap > 0.7 or character 4-gram containment > 0.8), so no claim is said twice.
-5. **Language** — Persian questions get Persian sentences. English questions get sentences of the
-   English abstract when one of them is about as relevant as the best Persian sentence; otherwise the
-   Persian evidence, flagged ``source_language="fa"`` and glossed with the glossary's English terms.
+5. **Language** — Persian questions get Persian sentences. English questions get English: a Persian
+   sentence is replaced by its rendering in the paper's parallel English edition (:mod:`indexer.english`),
+   its Persian ``original`` kept beside it and its citations those of the original; relevance is then
+   measured on the English. A Persian document without an English edition is quoted in Persian, glossed
+   with the glossary's English terms, and the answer says so.
+6. **Order** — the paper's signposting («در این بخش … خواهیم پرداخت», :mod:`assistant.signposting`) is
+   never an answer sentence; the most relevant sentence leads, its support follows in reading order.
 """
 from __future__ import annotations
 
@@ -31,6 +35,8 @@ import numpy as np
 from assistant.retrieval import Hit
 from indexer.lang import detect_language
 from assistant.sentences import char_grams, content_words, distinct_sentences, near_duplicate
+from assistant.signposting import is_signposting
+from indexer.english import NOTICE_EN, EnglishEdition, Rendering
 from indexer.normalize import lexical_tokens, match_key
 
 
@@ -77,9 +83,9 @@ def question_type(question: str) -> str:
 
 
 def answer_length(qtype: str, max_sentences: int) -> int:
-    """How many sentences a question of this type gets (``max_sentences`` is the settings value)."""
-    return {DEFINITION: min(2, max_sentences), LIST: max_sentences + 2, CITATION: min(3, max_sentences),
-            OVERVIEW: max_sentences + 1}.get(qtype, max_sentences)
+    """How many sentences a question of this type gets: short by default, never above ``max_sentences``
+    (the settings value); the passages below the answer are the "more from the paper"."""
+    return {DEFINITION: min(2, max_sentences), CITATION: min(3, max_sentences)}.get(qtype, max_sentences)
 
 
 # ---------------------------------------------------------------------------- data
@@ -100,6 +106,7 @@ class AnswerSentence:
     glosses: list[dict] = field(default_factory=list)   # [{"fa", "en"}] for English readers
     order: tuple = (0, 0)  # reading order in the corpus (doc, line, position)
     reference: bool = False        # from a bibliography record (citation questions only)
+    original: str | None = None    # a translated sentence's Persian original (the cited text)
     generated: bool = False        # written by the optional LLM backend (not verbatim)
     supported: bool | None = None  # LLM sentences: passed the support check against its cited passage
     support: str | None = None     # how: "4-gram" | "e5" | "unsupported" | "no citation"
@@ -113,6 +120,8 @@ class AnswerSentence:
         out: dict[str, Any] = {"text": self.text, "passage_ids": list(self.passage_ids)}
         out.update({"language": self.language, "section": self.section, "page": self.page,
                     "citations": list(self.citations)})
+        if self.original is not None:
+            out.update({"original": self.original, "translated": True})
         if self.glosses:
             out["glosses"] = list(self.glosses)
         if self.generated:
@@ -217,13 +226,42 @@ def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool,
     return out
 
 
+def english_edition(tables: dict[str, dict[str, Any]] | None) -> EnglishEdition:
+    """The parallel English edition of every indexed document (``[]`` renderings when none has one)."""
+    return EnglishEdition(Rendering.from_json(r) for table in (tables or {}).values()
+                          for r in table.get("english", []) or [])
+
+
+def _translate(candidates: list[AnswerSentence], hits: list[Hit], edition: EnglishEdition) -> None:
+    """English questions: a Persian sentence becomes its English rendering, the Persian kept as ``original``."""
+    spans = {h.passage.id: ((h.passage.metadata or {}).get("line_start"), (h.passage.metadata or {}).get("line_end"))
+             for h in hits}
+    for cand in candidates:
+        if cand.language == "en" or not len(edition):
+            continue
+        start, end = spans.get(cand.passage_id, (None, None))
+        english = edition.render(cand.text, start, end)
+        if english:
+            cand.original, cand.text, cand.language = cand.text, english, "en"
+
+
+def candidate_sentences(hits: list[Hit], language: str, tables: dict[str, dict[str, Any]] | None,
+                        max_passages: int = 5, allow_references: bool = False) -> list[AnswerSentence]:
+    """The sentences an answer can choose from, in the reader's language, signposting left out."""
+    candidates = [c for c in candidates_from(hits, max_passages, allow_references) if not is_signposting(c.text)]
+    if language == "en":
+        _translate(candidates, hits, english_edition(tables))
+        candidates = [c for c in candidates if not is_signposting(c.text)]
+    return candidates
+
+
 def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4, max_passages: int = 5,
             tables: dict[str, dict[str, Any]] | None = None, language: str | None = None,
             min_relevance: float = 0.0) -> list[AnswerSentence]:
     """The answer to ``question`` as cited sentences of ``hits`` (see the module docstring).
 
     ``max_sentences`` is the settings value (``answer_max_sentences``); the question type adapts it.
-    ``tables`` (``Assistant.tables``) supplies the glossary and resolves citations when present.
+    ``tables`` (``Assistant.tables``) supplies the glossary, the English edition and resolves citations.
     """
     question = question.strip()
     if not question or not hits:
@@ -231,7 +269,7 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     language = language or detect_language(question)
     qtype = question_type(question)
     allow_refs = qtype == CITATION
-    candidates = candidates_from(hits, max_passages, allow_refs, "en" if language == "en" else None)
+    candidates = candidate_sentences(hits, language, tables, max_passages, allow_refs)
     if not candidates:
         return []
     q = np.asarray(embed_model.get_query_embedding(question), dtype=np.float32)
@@ -247,28 +285,14 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
         cand.score = float(sim) + 0.15 * _overlap(q_tokens, toks) - 0.01 * cand.rank
         if allow_refs:
             # a citation question prefers claims that name their work over bare reference records
-            if _citation_keys(cand.text):
+            if _citation_keys(cand.original or cand.text):
                 cand.score += 0.03
             elif cand.reference:
                 cand.score -= 0.03
 
-    pool = list(range(len(candidates)))
-    english_source = False
-    if language == "en":
-        en = [i for i in pool if candidates[i].language == "en"]
-        fa = [i for i in pool if candidates[i].language != "en"]
-        best_en = max((candidates[i].score for i in en), default=-1.0)
-        best_fa = max((candidates[i].score for i in fa), default=-1.0)
-        # the abstract answers when its best sentence is about as relevant as the Persian evidence
-        # a citation question needs the sentences that name works: the abstract names none
-        en_cites = not allow_refs or any(_citation_keys(candidates[i].text) for i in en)
-        if en and en_cites and best_en >= best_fa - 0.02:
-            pool, english_source = en, True
-        else:
-            pool = fa or en
-    else:
-        fa = [i for i in pool if candidates[i].language == "fa"]
-        pool = fa or pool
+    # the question's language first: a Persian question reads Persian, an English one English
+    # (renderings included); the other language only when nothing else is there
+    pool = [i for i in range(len(candidates)) if candidates[i].language == language] or list(range(len(candidates)))
 
     n = answer_length(qtype, max_sentences)
     margin = {DEFINITION: 0.05, LIST: 0.10, OVERVIEW: 0.09}.get(qtype, 0.08)
@@ -285,20 +309,19 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
             continue
         chosen.append(i)
 
-    glossary = glossary_entries(tables) if language == "en" and not english_source else []
+    glossary = glossary_entries(tables) if language == "en" else []
     out = [candidates[i] for i in chosen]
     for cand in out:
-        cand.citations = _citation_keys(cand.text)
+        cand.citations = _citation_keys(cand.original or cand.text)
         if glossary and cand.language != "en":
             cand.glosses = glosses_for(cand.text, glossary)
-    if qtype == DEFINITION:
-        # the defining sentence first, then any support in reading order
-        head, tail = out[:1], sorted(out[1:], key=lambda c: c.order)
-        return head + tail
-    return sorted(out, key=lambda c: c.order)
+    # the answer first (the most relevant sentence), then its support in the paper's reading order
+    head, tail = out[:1], sorted(out[1:], key=lambda c: c.order)
+    return head + tail
 
 
 PERSIAN_SOURCE_NOTE = "(Source: the Persian text of the paper, quoted verbatim; key terms glossed in English.)"
+TRANSLATION_NOTE = f"(The Persian paper's sentences in English: {NOTICE_EN}.)"
 
 
 def render_answer(sentences: list[AnswerSentence], language: str, passage_numbers: dict[str, int] | None = None,
@@ -317,6 +340,9 @@ def render_answer(sentences: list[AnswerSentence], language: str, passage_number
             text += " " + "".join(f"[{passage_numbers[p]}]" for p in s.passage_ids if p in passage_numbers)
         parts.append(text)
     answer = " ".join(parts)
+    if language == "en" and any(s.original is not None for s in sentences) and \
+            all(s.language == "en" for s in sentences):
+        return TRANSLATION_NOTE + "\n" + answer
     if language == "en" and any(s.language != "en" for s in sentences):
         note = PERSIAN_SOURCE_NOTE
         terms: list[dict] = []

@@ -10,7 +10,9 @@ from typing import Any
 from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
-from assistant.retrieval import Hit, HybridRetriever
+from assistant.decline import DeclineModel
+from assistant.embed_cache import CachedEmbedding
+from assistant.retrieval import YEAR, Hit, HybridRetriever
 from indexer.lang import detect_language
 from indexer.settings import Settings
 
@@ -32,8 +34,10 @@ class Assistant:
         """The abstention rule over the live corpus vocabulary (rebuilt when the store changes)."""
         version = self.retriever.state["version"]
         if getattr(self, "_abstention_version", None) != version:
+            # both editions: a name or number may be in the paper only in its English rendering
+            texts = [t for p in self.retriever.passages.values() for t in (p.text, p.metadata.get("text_en")) if t]
             self._abstention = corpus_rule(
-                (p.text for p in self.retriever.passages.values()),
+                texts,
                 vocabulary_rule=self.settings.abstain_vocabulary_rule,
                 term_rule=self.settings.abstain_term_rule,
                 quantity_passages=self.settings.abstain_quantity_passages)
@@ -43,6 +47,28 @@ class Assistant:
     @property
     def tables(self) -> dict[str, dict[str, Any]]:
         return self.retriever.tables
+
+    def evidence(self, question: str, hits: list[Hit] | None = None, frame: frozenset[str] | None = None):
+        """What the corpus offers the question (:class:`assistant.decline.QuestionEvidence`); ``frame``: the
+        words that frame questions (default: those the decline model learned for the question's language)."""
+        from assistant.question_evidence import EvidenceMeter
+
+        self.retriever.refresh()
+        if getattr(self, "_meter", None) is None:
+            self._meter = EvidenceMeter(self.retriever)
+        language = detect_language(question)
+        if hits is None:
+            hits = self._hits(question, None)
+        if frame is None:
+            frame = self.decline_model.frame.get(language, frozenset()) if self.decline_model else frozenset()
+        return self._meter.measure(question, language, hits, self.embedder, frame)
+
+    @property
+    def embedder(self) -> CachedEmbedding:
+        """The retriever's embedding model, remembering the sentences it embedded (decline check, answer)."""
+        if getattr(self, "_embedder", None) is None or self._embedder.model is not self.retriever.embed_model:
+            self._embedder = CachedEmbedding(self.retriever.embed_model)
+        return self._embedder
 
     def retrieve(self, question: str, k: int | None = None) -> list[dict[str, Any]]:
         """The passages for a question, best first (the ``passages`` list of :meth:`ask`)."""
@@ -58,8 +84,33 @@ class Assistant:
             from assistant.llm import generate_answer
 
             return generate_answer(question, hits, self.settings, self.retriever.embed_model, tables=self.tables)
-        return compose(question, hits, self.retriever.embed_model, self.settings.answer_max_sentences,
+        return compose(question, hits, self.embedder, self.settings.answer_max_sentences,
                        tables=self.tables, language=language)
+
+    @property
+    def decline_model(self) -> DeclineModel | None:
+        if not hasattr(self, "_decline_model"):
+            self._decline_model = DeclineModel.load()
+        return self._decline_model
+
+    def names_the_corpus(self, question: str) -> bool:
+        """Does the question name a work the corpus cites, author and year ("Zhao et al. (2012)")? Then it
+        is about the corpus by construction, and the off-topic model is not asked. (Section titles are
+        not enough: «مقدمه» is also the introduction of a school essay.)"""
+        return bool(YEAR.search(question) and self.retriever._citation_matches(question))
+
+    def _decline(self, question: str, language: str, hits: list[Hit]) -> tuple[str | None, str | None]:
+        """``(kind, reason)`` of a decline — ``"offtopic"`` (the model of :mod:`assistant.decline`) or
+        ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer."""
+        if not hits:
+            return "unanswerable", "no passage retrieved"
+        if self.decline_model is not None and not self.names_the_corpus(question):
+            decision = self.decline_model.decide(self.evidence(question, hits), language)
+            if decision.decline:
+                return "offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})"
+        rule = self.abstention.decide(question, language, [
+            h.passage.text + " " + (h.passage.metadata.get("text_en") or "") for h in hits])
+        return ("unanswerable", rule.reason) if rule.abstain else (None, None)
 
     def ask(self, question: str, k: int | None = None) -> dict[str, Any]:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3)."""
@@ -68,18 +119,21 @@ class Assistant:
         question = question.strip()
         language = detect_language(question)
         hits = self._hits(question, k) if question else []
-        decision = self.abstention.decide(question, language, [h.passage.text for h in hits])
-        sentences = self._compose(question, hits, language) if hits and not decision.abstain else []
+        kind, reason = self._decline(question, language, hits)
+        sentences = self._compose(question, hits, language) if hits and not kind else []
         abstained = not sentences
+        if abstained and not kind:
+            kind, reason = "unanswerable", "no answer sentence found"
         result = {
             "question": question,
             "language": language,
             "abstained": abstained,
-            "abstain_reason": (decision.reason or "no answer sentence found") if abstained else None,
+            "abstain_kind": kind if abstained else None,
+            "abstain_reason": reason if abstained else None,
             "answer": "" if abstained else render_answer(sentences, language),
             "sentences": [s.to_json() for s in sentences],
             "passages": [h.to_json() for h in hits],
-            "citations": cited_works([s.text for s in sentences], self.tables),
+            "citations": cited_works([s.original or s.text for s in sentences], self.tables),
             "latency_ms": round((time.perf_counter() - started) * 1000, 1),
         }
         return result

@@ -20,9 +20,10 @@ from assistant.lexicon import lexicon
 from assistant.sections import named_sections
 from indexer.embedding import get_embedding
 from indexer.lang import detect_language
-from indexer.lexical import LexicalIndex, load_tokens
+from indexer.lexical import ENGLISH_BM25, EnglishLexicalIndex, LexicalIndex, load_tokens
 from indexer.settings import Settings
-from indexer.store import RECORD_KINDS, Passage, chroma_collection, load_passages, read_state, tables_dir
+from indexer.store import (ENGLISH_VIEW, RECORD_KINDS, Passage, chroma_collection, load_passages, read_state,
+                           tables_dir)
 from indexer.tables import load_tables
 
 
@@ -67,6 +68,10 @@ class HybridRetriever:
         self.tables = load_tables(folder)
         vector_store = ChromaVectorStore(chroma_collection=chroma_collection(self.settings))
         self._index = VectorStoreIndex.from_vector_store(vector_store, embed_model=self.embed_model)
+        self.english_lexical = EnglishLexicalIndex(folder / ENGLISH_BM25)
+        self._index_en = VectorStoreIndex.from_vector_store(
+            ChromaVectorStore(chroma_collection=chroma_collection(self.settings, ENGLISH_VIEW)),
+            embed_model=self.embed_model)
         self._live_versions = [d["doc_version"] for d in state["docs"].values()]
         self._folder, self._gloss = folder, None
         self._version = (state["version"], state.get("clean", True))
@@ -81,7 +86,7 @@ class HybridRetriever:
 
     # -- search ---------------------------------------------------------------------------
     def dense(self, query: str, k: int, query_embedding: list[float] | None = None,
-              other_language: str | None = None) -> list[tuple[str, float]]:
+              other_language: str | None = None, view: str = "") -> list[tuple[str, float]]:
         """Passage ids and cosine similarities, best first.
 
         ``other_language``: only passages of ideas (no bibliography records or cards) whose
@@ -103,7 +108,8 @@ class HybridRetriever:
         elif other_language:
             k = min(len(self.passages), k * self.settings.cross_language_widen)
         filters = MetadataFilters(filters=conditions) if conditions else None
-        retriever = self._index.as_retriever(similarity_top_k=k, filters=filters)
+        index = self._index_en if view == ENGLISH_VIEW else self._index
+        retriever = index.as_retriever(similarity_top_k=k, filters=filters)
         from llama_index.core.schema import QueryBundle
 
         bundle = QueryBundle(query, embedding=query_embedding)
@@ -125,10 +131,7 @@ class HybridRetriever:
         language = detect_language(query)
         terms = expand(query, language, [*curated_terms(), *glossary_terms(self.tables)])
         query_embedding = self.embed_model.get_query_embedding(query)
-        # only with a field term, like the cross-language view: an off-topic question ("the boiling point
-        # of mercury") would otherwise reach Persian passages through its ordinary words («نقطه»)
-        rare = self._rare_persian_words(query, language) if terms else []
-        lexical_query = [query, *terms, *rare]
+        lexical_query = [query, *terms]
         lists: list[tuple[str, float, list[tuple[str, float]]]] = [
             ("dense", self.settings.dense_weight, self.dense(query, n, query_embedding)),
             ("lexical", self.settings.lexical_weight, self.lexical.search(" ".join(lexical_query), n)),
@@ -141,6 +144,12 @@ class HybridRetriever:
             # would otherwise always be handed the other language's nearest passages.
             lists.append(("cross-language", self.settings.cross_language_weight,
                           self.dense(query, n, query_embedding, other_language=language)))
+        if language == "en" and self.english_lexical.size:
+            # the parallel English edition: the question meets English renderings of the Persian text
+            lists.append(("english-dense", self.settings.english_dense_weight,
+                          self.dense(query, n, query_embedding, view=ENGLISH_VIEW)))
+            lists.append(("english-lexical", self.settings.english_lexical_weight,
+                          self.english_lexical.search(query, n)))
         if language == "en" and terms and self.settings.gloss_weight > 0:
             # the Persian passages translated word by word, searched with the English words
             lists.append(("gloss", self.settings.gloss_weight, self._glosses().search(query, n)))
@@ -215,24 +224,12 @@ class HybridRetriever:
             self._gloss = GlossIndex.build(persian, lexicon())
         return self._gloss
 
-    def _rare_persian_words(self, query: str, language: str) -> list[str]:
-        """An English question's ordinary words in Persian (:mod:`assistant.lexicon`), rare ones only.
-
-        A rendering found in more than ``lexicon_max_share`` of the passages (هوشمند, دولت, عمومی)
-        would only pull up the passages that mention everything — the abstract and the introduction
-        — while a rare one (موانع, واکنش, آزمایشگاه) points at the passage the question is about.
-        """
-        share = self.settings.lexicon_max_share
-        if language != "en" or share <= 0:
-            return []
-        return [w for w in lexicon().persian_words(query) if 0 < self.lexical.document_share(w) <= share]
-
     def _citation_matches(self, query: str) -> list[tuple[str, float]]:
         """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""
         names = [m for m in _CITED_NAME.findall(query) if m.lower() not in _NOT_NAMES]
         if not names:
             return []
-        years = _YEAR.findall(query)
+        years = YEAR.findall(query)
         out = []
         for pid, passage in self.passages.items():
             if passage.metadata.get("kind") == "reference":
@@ -255,7 +252,7 @@ def _is_acknowledgement(passage: Passage) -> bool:
 
 
 _CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
-_YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
+YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
 _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "does", "do", "is", "are",
               "summarise", "summarize", "list", "give", "according", "paper", "in", "for", "and",
               "smart", "internet", "things", "estonia", "singapore", "barcelona", "dubai", "london",

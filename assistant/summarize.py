@@ -17,8 +17,10 @@ section, page and source lines, and the works cited inside it.
   text (or whose footnote lies inside the section's lines).
 - **Works cited** — in-text citations of the summarised passages, resolved against the bibliography.
 
-``lang="en"`` gives English headings and labels; the key points stay in the paper's language (the
-paper is Persian and nothing here translates), which the summary states plainly.
+``lang="en"`` writes the summary in English: labels, section titles and key points come from the paper's
+parallel English edition (:mod:`indexer.english`), chosen on the English text, each point keeping its
+Persian original beside it; a Persian document without an English edition keeps Persian points, glossed,
+and the summary says so.
 """
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import _citation_keys, is_reference_passage, looks_like_reference
+from assistant.answer import _citation_keys, english_edition, is_reference_passage, looks_like_reference
+from assistant.signposting import is_signposting
+from indexer.english import EnglishEdition
 from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences, near_duplicate
 from assistant.citations import cited_works
 from indexer.lang import detect_language
@@ -46,13 +50,16 @@ LABELS = {
     "fa": {"summary": "خلاصه خوانش", "topic": "خلاصه موضوعی", "section": "بخش", "key_points": "نکته‌های کلیدی",
            "glossary": "واژه‌نامه", "works": "آثار استنادشده", "page": "ص", "pages": "صفحه‌ها",
            "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست", "unresolved": "(مرجع کامل در دسترس نیست)",
-           "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد."},
+           "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد.", "original": "متن اصلی"},
     "en": {"summary": "Reading summary", "topic": "Topic summary", "section": "Section", "key_points": "Key points",
            "glossary": "Glossary", "works": "Works cited", "page": "p.", "pages": "pages",
            "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list", "unresolved": "(full reference not available)",
-           "note": "Key points are sentences quoted verbatim from the paper, each with its source passage; "
-                   "the paper is in Persian and is not translated here, so Persian key points stay Persian "
-                   "(key terms are glossed from the paper's own glossary)."},
+           "note": "Key points are the paper's sentences in the English rendering prepared for this knowledge "
+                   "base (not the author's text), each with its source passage and Persian original.",
+           "note_untranslated": "Key points are sentences quoted verbatim from the paper, each with its source "
+                                "passage; passages without an English rendering stay Persian (key terms are "
+                                "glossed from the paper's own glossary).",
+           "original": "original"},
 }
 
 
@@ -66,6 +73,7 @@ class KeyPoint:
     line_end: int | None
     citations: list[str] = field(default_factory=list)
     language: str = "fa"
+    original: str | None = None  # a translated point's Persian sentence
 
 
 @dataclass
@@ -143,9 +151,9 @@ def _unit(v) -> np.ndarray:
 
 
 def _candidates(passages) -> list[PassageSentence]:
-    """Distinct claim sentences of ``passages`` (no fragments, no reference records)."""
+    """Distinct claim sentences of ``passages`` (no fragments, reference records or signposting)."""
     def keep(sentence: str, passage) -> bool:
-        return content_words(sentence) >= 5 and not looks_like_reference(sentence)
+        return content_words(sentence) >= 5 and not looks_like_reference(sentence) and not is_signposting(sentence)
 
     return distinct_sentences(enumerate(passages), keep)
 
@@ -173,11 +181,17 @@ def points_per_subsection(n_sentences: int, max_points: int = 4) -> int:
     return max(1, min(max_points, math.ceil(n_sentences / 6)))
 
 
-def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, topic_vec=None) -> tuple[list[KeyPoint], float]:
-    """Key points of one subsection and the best relevance among its sentences."""
+def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, topic_vec=None,
+                edition: EnglishEdition | None = None) -> tuple[list[KeyPoint], float]:
+    """Key points of one subsection and the best relevance among its sentences.
+
+    With an English ``edition`` the points are chosen on, and written in, the English renderings.
+    """
     if not cands:
         return [], 0.0
-    vectors = _unit(embed_model.get_text_embedding_batch([c.text for c in cands]))
+    english = [edition.render(c.text, c.line_start, c.line_end) if edition is not None else None for c in cands]
+    texts = [e or c.text for e, c in zip(english, cands)]
+    vectors = _unit(embed_model.get_text_embedding_batch(texts))
     if topic_vec is not None:
         relevance = vectors @ topic_vec
     else:
@@ -185,8 +199,9 @@ def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, t
         relevance = vectors @ centroid
         if title:
             relevance = relevance + 0.3 * (vectors @ _unit(embed_model.get_query_embedding(title)))
-    points = [KeyPoint(cands[i].text, cands[i].passage_ids, cands[i].page, cands[i].line_start, cands[i].line_end,
-                       _citation_keys(cands[i].text), detect_language(cands[i].text))
+    points = [KeyPoint(texts[i], cands[i].passage_ids, cands[i].page, cands[i].line_start, cands[i].line_end,
+                       _citation_keys(cands[i].text), detect_language(texts[i]),
+                       cands[i].text if english[i] else None)
               for i in _pick(cands, vectors, relevance, n)]
     return points, float(np.max(relevance))
 
@@ -219,6 +234,9 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
         for h in hits:
             groups.setdefault(tuple(_path(h.passage)), []).append(h.passage)
         kind, topic_vec = "topic", _unit(embed.get_query_embedding(title))
+    edition = english_edition(assistant.tables) if lang == "en" else None
+    if edition is not None and not len(edition):
+        edition = None
     order = lambda p: (p.doc_id, (p.metadata or {}).get("line_start") or 0)  # noqa: E731
     subsections: list[SubsectionSummary] = []
     relevance: dict[int, float] = {}
@@ -229,7 +247,10 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
         cands = _candidates(passages)
         n = points_per_subsection(len(cands), max_points) if topic_vec is None else min(2, max_points)
         label = path[-1] if path else ""
-        points, best = _key_points(cands, embed, label, n, topic_vec)
+        points, best = _key_points(cands, embed, label, n, topic_vec, edition)
+        if edition is not None:
+            path = tuple(edition.title(t) or t for t in path)
+            label = path[-1] if path else ""
         if not points:
             continue
         relevance[len(subsections)] = best
@@ -263,8 +284,15 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
         works = [{"key": k, "reference": None, "confidence": None} for k in keys]
     pages = sorted({pg for s in subsections for pg in s.pages})
     resolved = any(t.get("bibliography") for t in tables.values())
+    note = LABELS[lang]["note"]
+    if lang == "en" and any(p.language != "en" for s in subsections for p in s.points):
+        note = LABELS["en"]["note_untranslated"]
+    if edition is not None and kind == "section":
+        title = edition.title(title) or title
+    if lang == "en" and doc_id:
+        doc_title = assistant.retriever.state["docs"].get(doc_id, {}).get("meta", {}).get("title_en") or doc_title
     return Summary(kind, (section or topic or "").strip(), title, lang, doc_id, doc_title, subsections,
-                   glossary, works, pages, LABELS[lang]["note"], resolved)
+                   glossary, works, pages, note, resolved)
 
 
 def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
@@ -325,6 +353,8 @@ def to_markdown(summary: Summary) -> str:
             ref = f"[{', '.join(point.passage_ids)}]"
             cites = f" — {'; '.join(point.citations)}" if point.citations else ""
             lines.append(f"- {point.text} `{ref}` ({_where(point, lab)}){cites}")
+            if point.original:
+                lines.append(f'  <details><summary>{lab["original"]}</summary><div dir="rtl">{point.original}</div></details>')
         lines.append("")
     lines += [f"## {lab['glossary']}", ""]
     if summary.glossary:

@@ -325,12 +325,18 @@ def main(argv: Iterable[str] | None = None) -> int:
     a.add_argument("--set", dest="set_name", choices=["heldout", "calibration", "dev"], default="heldout")
     a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")
     a.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    sub.add_parser("fit-decline", help="fit assistant/data/decline_model.json on the calibration and dev sets")
     args, rest = parser.parse_known_args(argv)
     if args.cmd == "repair":
         from evals import repair_metrics
 
         return int(repair_metrics.main(rest) or 0) if _accepts_args(repair_metrics.main) else \
             int(repair_metrics.main() or 0)
+    if args.cmd == "fit-decline":
+        from evals import fit_decline
+
+        print(json.dumps(fit_decline.main(WORK_DIR / "paper"), ensure_ascii=False, indent=1))
+        return 0
     if args.cmd == "answers":
         from evals import answer_eval
 

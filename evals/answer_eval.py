@@ -29,7 +29,8 @@ from evals import metrics as m
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {
     "heldout": ["heldout.jsonl"],
-    "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration.jsonl"],
+    "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
+                    "calibration.jsonl"],
 }
 CATEGORIES = ("answerable", "unanswerable", "offtopic")
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")

@@ -202,7 +202,7 @@ def support_counts(result: Mapping) -> tuple[int, int]:
     by_id = {p.get("id"): p.get("text", "") for p in result.get("passages", [])}
     supported = total = 0
     for s in result.get("sentences", []) or []:
-        text = s.get("text", "")
+        text = s.get("original") or s.get("text", "")  # a translated sentence is supported by its original
         if not normalise(text):
             continue
         total += 1

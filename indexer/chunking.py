@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from llama_index.core.schema import MetadataMode, TextNode
 
 from indexer.documents import LoadedDocument
+from indexer.english import EnglishEdition
 from indexer.normalize import split_sentences
 from indexer.structure import Paragraph
 
 SECTION_SEP = " › "
 # metadata users need to see but the embedding must not: everything except the section's own title
 _NOT_EMBEDDED = ["section", "doc_id", "doc_title", "line_start", "line_end", "page", "language", "kind",
-                 "section_path", "position"]
+                 "section_path", "position", "text_en"]
 
 
 @dataclass
@@ -79,6 +80,7 @@ def chunk_document(doc: LoadedDocument, max_words: int = 120, overlap_sentences:
             groups[-1].append(paragraph)
         else:
             groups.append([paragraph])
+    edition = EnglishEdition(doc.english) if doc.english else None
     for group in groups:
         if group[0].kind == "reference":
             # one reference per passage: a bibliography entry is the unit researchers look for
@@ -86,7 +88,12 @@ def chunk_document(doc: LoadedDocument, max_words: int = 120, overlap_sentences:
         else:
             packs = _pack([s for p in group for s in _sentences(p)], max_words, overlap_sentences)
         for pack in packs:
-            nodes.append(_node(doc, pack, len(nodes)))
+            node = _node(doc, pack, len(nodes))
+            if edition is not None and node.metadata["language"] == "fa":
+                # the passage's English rendering (indexer.english): the English view searches it
+                node.metadata["text_en"] = edition.passage_text(
+                    node.text, node.metadata["line_start"], node.metadata["line_end"])
+            nodes.append(node)
     return nodes
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer import errors
+from indexer.english import Rendering, read_edition
 from indexer.normalize import normalize_text
 from indexer.structure import DocumentStructure, Paragraph, Section, structure_plain, structure_proofread
 
@@ -23,8 +24,9 @@ MANIFEST = "manifest.json"
 # Files that describe the corpus rather than belong to it (a manifest may add more under "ignore").
 DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
 # Bumped whenever loading/structuring/chunking/lexical tokens change, so that `build` re-indexes
-# everything (7: BM25 tokens fold آ to ا; 8: acknowledgements paragraphs have their own kind).
-PIPELINE_VERSION = "8"
+# everything (7: BM25 tokens fold آ to ا; 8: acknowledgements paragraphs have their own kind;
+# 9: passages carry their English rendering, indexed in an English view).
+PIPELINE_VERSION = "9"
 _SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
 
 
@@ -55,6 +57,7 @@ class LoadedDocument:
     spec: DocumentSpec
     structure: DocumentStructure
     kind: str  # proofread | text | markdown | pdf | docx | csl-json
+    english: list[Rendering] = field(default_factory=list)  # the parallel English edition, if any
 
     @property
     def doc_id(self) -> str:
@@ -89,7 +92,7 @@ def discover(corpus_dir: Path) -> list[DocumentSpec]:
         ignore.update(data.get("ignore", []))
         for entry in data.get("documents", []):
             path = _inside(corpus_dir, entry["source"])
-            extra = [_inside(corpus_dir, entry["raw_source"])] if entry.get("raw_source") else []
+            extra = [_inside(corpus_dir, entry[key]) for key in ("raw_source", "english_edition") if entry.get(key)]
             doc_id = check_doc_id(entry.get("doc_id") or path.stem, path)
             meta = {k: v for k, v in entry.items() if k not in ("doc_id",)}
             specs.append(DocumentSpec(doc_id, path, meta, extra))
@@ -151,7 +154,15 @@ def load(spec: DocumentSpec, max_file_mb: float = 50.0) -> LoadedDocument:
     structure.paragraphs = [p for p in structure.paragraphs if p.text]
     if not structure.paragraphs:
         raise errors.EmptyDocumentError(str(path))
-    return LoadedDocument(spec, structure, kind)
+    edition = _edition_path(spec)
+    english = read_edition(edition) if edition else []
+    return LoadedDocument(spec, structure, kind, english)
+
+
+def _edition_path(spec: DocumentSpec) -> Path | None:
+    """The document's English edition file (manifest ``english_edition``), when it has one."""
+    name = spec.meta.get("english_edition")
+    return next((p for p in spec.extra_paths if name and p.name == Path(name).name), None)
 
 
 def read_text_file(path: Path) -> str:

@@ -139,3 +139,42 @@ def near_spellings(tokens: list[str], vocabulary: Mapping[str, object],
         if 0 < len(found) <= limit:
             out.extend(found)
     return out
+
+
+# ---------------------------------------------------------------------------- the English view
+ENGLISH_BM25 = "bm25_en"  # folder of the BM25 index over the English renderings of Persian passages
+
+
+def _english_stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def build_english_bm25(passages: list[tuple[str, str]], folder: Path) -> None:
+    """BM25 over English text (bm25s' English stopwords, Snowball stemming via PyStemmer).
+
+    Cheap to rebuild whole (≈1 ms per passage), so it keeps no token cache.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if not passages:
+        return
+    nodes = [TextNode(id_=pid, text=text) for pid, text in passages]
+    retriever = BM25Retriever(nodes=nodes, stemmer=_english_stemmer(), language="en",
+                              similarity_top_k=min(50, len(nodes)))
+    retriever.persist(str(folder))
+
+
+class EnglishLexicalIndex:
+    """The persisted English BM25 index: ``search(query, k) -> [(passage_id, score)]``."""
+
+    def __init__(self, folder: Path) -> None:
+        self._retriever = BM25Retriever.from_persist_dir(str(folder)) if any(folder.glob("*.json")) else None
+        self.size = int(self._retriever.bm25.scores.get("num_docs", 0)) if self._retriever else 0
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        if not self.size or not query.strip():
+            return []
+        self._retriever.similarity_top_k = min(k, self.size)
+        hits = self._retriever.retrieve(QueryBundle(query))
+        return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]

@@ -24,9 +24,9 @@ from indexer import documents as docs_mod
 from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
 from indexer.errors import DocumentError, DuplicateDocumentError
-from indexer.lexical import build_bm25, load_tokens
+from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
 from indexer.settings import Settings
-from indexer.store import (Passage, chroma_collection, load_passages, read_state, tables_dir,
+from indexer.store import (ENGLISH_VIEW, Passage, chroma_collection, load_passages, read_state, tables_dir,
                            write_json_atomic, write_passages, STATE_FILE)
 from indexer.tables import build_tables
 
@@ -151,11 +151,13 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             return report
 
         collection = chroma_collection(settings)
+        collection_en = chroma_collection(settings, ENGLISH_VIEW)
         vector_store = ChromaVectorStore(chroma_collection=collection)
         embed_model = get_embedding(settings)
         old_versions = {e["doc_version"] for e in live.values()}
         if not state.get("clean", True):
             _delete_stale(collection, old_versions)
+            _delete_stale(collection_en, old_versions)
         else:
             # From here until the commit Chroma holds vectors no state names: tell readers to filter
             # dense search to live versions (a crash leaves this flag, and the next build cleans up).
@@ -169,6 +171,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             if read_state(store_dir)["version"] == state["version"]:
                 try:
                     _delete_stale(collection, old_versions)
+                    _delete_stale(collection_en, old_versions)
                     write_json_atomic(store_dir / STATE_FILE, state)
                 except Exception as cleanup_exc:  # the next build cleans up; never hide the first error
                     say(f"warning: rollback incomplete ({cleanup_exc}); the next build will finish it")
@@ -176,6 +179,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             raise
         # the commit is done: stale vectors go, then the state is marked clean
         _delete_stale(collection, {e["doc_version"] for e in live.values()})
+        _delete_stale(collection_en, {e["doc_version"] for e in live.values()})
         new_state["clean"] = True
         write_json_atomic(store_dir / STATE_FILE, new_state)
         _collect_old_tables(store_dir, keep={new_state["tables"], state["tables"]})
@@ -193,6 +197,11 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     _embed_nodes(pending, embed_model, settings.embed_batch_size,
                  lambda done, total: say(f"embedding: {done}/{total} passages"), sink=vector_store.add)
     report.passages_embedded += len(pending)
+    english = [_english_view(n) for n in pending if n.metadata.get("text_en")]
+    if english:
+        _embed_nodes(english, embed_model, settings.embed_batch_size,
+                     lambda done, total: say(f"embedding the English edition: {done}/{total} passages"),
+                     sink=ChromaVectorStore(chroma_collection=chroma_collection(settings, ENGLISH_VIEW)).add)
 
     for doc_id in report.removed:
         live.pop(doc_id)
@@ -214,10 +223,21 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     kept = {p.id for p in passages if p.doc_id not in new_nodes}
     cached = {pid: t for pid, t in load_tokens(old_tables / "bm25" if old_tables else None).items() if pid in kept}
     build_bm25([(p.id, p.text) for p in passages], folder / "bm25", cached)
+    build_english_bm25([(p.id, p.metadata["text_en"]) for p in passages if p.metadata.get("text_en")],
+                       folder / ENGLISH_BM25)
     build_tables(folder, loaded, old_tables, live)
     new_state = {"version": version, "tables": name, "clean": False, "docs": live}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
     return new_state
+
+
+def _english_view(node: TextNode) -> TextNode:
+    """The English rendering of a Persian passage as a node of the English collection."""
+    meta = node.metadata
+    return TextNode(id_=f"{node.id_}:en", text=meta["text_en"],
+                    metadata={"passage_id": meta["passage_id"], "doc_version": meta["doc_version"],
+                              "doc_id": meta["doc_id"], "kind": meta["kind"], "language": "en"},
+                    excluded_embed_metadata_keys=["passage_id", "doc_version", "doc_id", "kind", "language"])
 
 
 def _public_meta(metadata: dict) -> dict:

@@ -50,10 +50,6 @@ class Settings:
     cross_language_filter_limit: int = 20000  # above this many passages: widened unfiltered search instead
     cross_language_widen: int = 10  # … asking for this many times the candidates
     own_language_dense_rank: int = 3  # keep a question-language passage this high by dense in the top k
-    # an English question's ordinary words in Persian join its BM25 query when at most this share of
-    # passages holds them (assistant/lexicon.py); 0 turns the lexicon off. Dev optimum of 0.02–0.2
-    # (docs/evals.md)
-    lexicon_max_share: float = 0.03
     # BM25 of an English question over the Persian passages glossed in English (assistant/gloss.py);
     # 0.5 on dev + the English calibration set (0.3 and 1 lower)
     gloss_weight: float = 0.5
@@ -65,6 +61,10 @@ class Settings:
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")
     citation_weight: float = 1.0  # passages citing a work named in the question
     reference_penalty: float = 0.5  # bibliography records, unless the question asks for one
+    # English questions over the parallel English edition of Persian passages (indexer/english.py):
+    # its dense view and its BM25, each one more RRF list (chosen on dev + calibration: docs/evals.md)
+    english_dense_weight: float = 1.0
+    english_lexical_weight: float = 1.0
     # answers
     answer_max_sentences: int = 4
     abstain_vocabulary_rule: bool = False  # see assistant/abstain.py: overfits the 3 dev questions

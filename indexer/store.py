@@ -64,8 +64,15 @@ def _client(mode: str, location: str, port: int, generation: tuple = ()):
     return chromadb.PersistentClient(path=location, settings=chroma_settings)
 
 
-def chroma_collection(settings: Settings):
-    """The Chroma collection of this store (created on first use, cosine space)."""
+ENGLISH_VIEW = "en"  # the collection suffix of the English renderings of Persian passages
+
+
+def chroma_collection(settings: Settings, view: str = ""):
+    """The Chroma collection of this store (created on first use, cosine space).
+
+    ``view="en"``: the English renderings of the Persian passages (:mod:`indexer.english`), one vector
+    per passage under the same ``passage_id`` and ``doc_version``.
+    """
     if settings.store_mode == "server":
         client = _client("server", settings.chroma_host, settings.chroma_port)
     elif settings.store_mode == "embedded":
@@ -77,7 +84,8 @@ def chroma_collection(settings: Settings):
         client = _client("embedded", str(path.resolve()), 0, generation)
     else:
         raise ValueError(f"unknown store_mode {settings.store_mode!r} (expected 'embedded' or 'server')")
-    return client.get_or_create_collection(settings.collection, metadata={"hnsw:space": "cosine"})
+    name = f"{settings.collection}-{view}" if view else settings.collection
+    return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
 
 
 def reset_client_cache() -> None:

@@ -22,6 +22,8 @@ def document_tables(doc: LoadedDocument) -> dict[str, Any]:
         "outline": structure.outline,
         "footnotes": [{"number": f.number, "text": f.text, "line_no": f.line_no, "page": f.page}
                       for f in structure.footnotes],
+        # the parallel English edition (indexer.english): answers render Persian sentences from it
+        "english": [r.to_json() for r in doc.english],
     }
     try:  # glossary, citations and bibliography come from indexer.references when present
         from indexer.references import reference_tables

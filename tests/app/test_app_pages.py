@@ -56,11 +56,13 @@ def test_ask_answers_with_numbered_citations(app_env, question, direction):
     assert not at.exception
     page = html_of(at)
     # the answer reads in its sentences' direction: the English question is answered from the
-    # paper's English abstract, the Persian one from the Persian body
+    # paper's English edition (its Persian original one click away), the Persian one from the Persian body
     assert f'<div class="kb-block kb-answer" dir="{direction}">' in page
     assert '<sup class="kb-cite">[1]</sup>' in page
-    labels = [e.label for e in at.expander]
+    labels = [e.label for e in at.expander if e.label.startswith("\\[")]
     assert labels and labels[0].startswith("\\[1\\]")
+    if direction == "ltr":
+        assert t("ask.show_original", "fa") in [e.label for e in at.expander] and 'data-kb="originals"' in page
     assert '<mark class="kb-mark">' in page  # the supporting sentence is highlighted in its passage
 
 
@@ -69,7 +71,9 @@ def test_abstains_clearly(app_env):
     at.chat_input[0].set_value("What is the boiling point of mercury in kelvin?").run()
     assert not at.exception
     page = html_of(at)
-    assert 'data-kb="abstained"' in page and t("ask.abstained", "en") in page
+    # off-topic: declined with what the knowledge base does cover, and no passages offered as if related
+    assert 'data-kb="abstained"' in page and "outside what this knowledge base covers" in page
+    assert not at.expander
 
 
 def test_hostile_document_is_inert_text(app_env):

@@ -8,6 +8,7 @@ Waits for content, never for time; makes no timing assertions.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -144,7 +145,13 @@ def test_persian_question_rtl_citation_and_language_switch(page):
     expect(page.locator(".kb-title")).to_have_attribute("dir", "ltr")
     _ask(page, "What are the dimensions of smart statesmanship?", 2)
     answer = page.locator(".kb-answer").last
-    expect(answer).to_have_attribute("dir", "ltr")  # answered from the paper's English abstract
+    expect(answer).to_have_attribute("dir", "ltr")
+    # English readers read English (the paper's English edition), the Persian original one click away
+    assert not re.search("[\u0600-\u06FF]", answer.inner_text())
+    page.locator("[data-testid='stExpander'] summary").filter(has_text="Show the original").last.click()
+    original = page.locator("details[open] [data-kb='originals']").last
+    original.wait_for(state="visible")
+    assert original.get_attribute("dir") == "rtl" and re.search("[\u0600-\u06FF]", original.inner_text())
     assert page.locator("[data-testid='stChatMessage']").nth(2).locator(".kb-block").first.get_attribute("dir") == "ltr"
     _open_citation(page, 1)
     _shot(page, "ask-english-citation")

@@ -39,35 +39,6 @@ def test_shipped_lexicon_renders_words_of_the_paper():
     assert "موانع" in lexicon().persian_words("What obstacles remain?")
 
 
-def test_an_ordinary_word_lifts_the_persian_passage_that_holds_it(paper_store):
-    # "buses" is in no term list: without the lexicon (and its glosses) the English question reaches
-    # the one Persian passage about buses only through dense similarity
-    question, word = "How do smart cities use buses?", "اتوبوس"
-
-    def rank(settings):
-        hits = HybridRetriever(settings).retrieve(question, 10)
-        return next((i for i, h in enumerate(hits, 1) if word in h.passage.text), 11)
-
-    with_lexicon = rank(paper_store)
-    without = rank(paper_store.replace(lexicon_max_share=0, gloss_weight=0))
-    assert with_lexicon <= 3 < without
-
-
-def test_an_off_topic_question_is_not_handed_persian_passages(paper_store):
-    # "point" renders as «نقطه», a rare word of the paper; without a field term in the question the
-    # lexicon stays out, so the question meets only loosely related English records (and is declined)
-    hits = HybridRetriever(paper_store).retrieve("What is the boiling point of mercury in kelvin?", 5)
-    assert all(h.passage.metadata.get("language") == "en" for h in hits)
-
-
-def test_common_renderings_stay_out_of_the_query(paper_store):
-    # «هوشمند» and «دولت» are in most passages: adding them only favours the passages that mention everything
-    retriever = HybridRetriever(paper_store)
-    words = retriever._rare_persian_words("How do smart governments help homeless people?", "en")
-    assert "بی‌خانمان" in words and "هوشمند" not in words and "دولت" not in words
-    assert retriever._rare_persian_words("بی‌خانمان‌ها کجا هستند؟", "fa") == []
-
-
 def test_lexicon_gaps_lists_nothing_for_the_paper(paper_store, capsys, tmp_path):
     # every content word of the paper has a rendering or is marked as left out on purpose
     from assistant.__main__ import main

@@ -1,0 +1,116 @@
+"""The features of :class:`assistant.decline.QuestionEvidence` for one question over one store.
+
+Everything is measured in the question's own language: a Persian question against the Persian
+passages (hazm BM25 tokens, the dense collection), an English one against the parallel English
+edition (its BM25 vocabulary and dense view) and the English documents.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import TYPE_CHECKING, Sequence
+
+from assistant.background import closeness as background_closeness
+from assistant.decline import QuestionEvidence, coverage, question_content
+from indexer.normalize import lexical_tokens
+from indexer.normalize import words as plain_words
+from indexer.store import ENGLISH_VIEW
+
+if TYPE_CHECKING:
+    from assistant.retrieval import Hit, HybridRetriever
+
+TOP_PASSAGES = 3  # passages whose words count as "the best passages hold it"
+NEAREST = 5       # passages averaged for the closeness feature
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def english_tokens(text: str) -> list[str]:
+    """English BM25 tokens (bm25s: English stopwords out, Snowball stems), as the English view indexes them.
+
+    >>> english_tokens("How do governments use blockchains?")
+    ['how', 'do', 'govern', 'use', 'blockchain']
+    """
+    import bm25s
+
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
+    return list(tokens[0]) if tokens else []
+
+
+def _idf(bm25, n_docs: int) -> dict[str, float]:
+    """IDF of every word of a bm25s index (``log(N / df)``; unseen words get ``log(N)`` + 1)."""
+    vocab, indptr = bm25.vocab_dict, bm25.scores["indptr"]
+    return {w: math.log(max(n_docs, 1) / max(1, int(indptr[i + 1] - indptr[i])))
+            for w, i in vocab.items() if i + 1 < len(indptr) and w}
+
+
+class EvidenceMeter:
+    """Computes :class:`QuestionEvidence` against one loaded store (cached per store version)."""
+
+    def __init__(self, retriever: "HybridRetriever") -> None:
+        self.retriever = retriever
+        self._version = None
+
+    def _prepare(self) -> None:
+        if self._version == self.retriever._version:
+            return
+        r = self.retriever
+        self._fa_idf = _idf(r.lexical._retriever.bm25, r.lexical.size) if r.lexical.size else {}
+        self._en_idf = _idf(r.english_lexical._retriever.bm25, r.english_lexical.size) if r.english_lexical.size else {}
+        # English words of the English documents (abstract, cited works) count too
+        for p in r.passages.values():
+            if p.metadata.get("language") == "en":
+                for w in english_tokens(p.text):
+                    self._en_idf.setdefault(w, math.log(max(len(r.passages), 1)))
+        self._version = r._version
+
+    def measure(self, question: str, language: str, hits: Sequence["Hit"], embed_model=None,
+                frame: frozenset[str] = frozenset()) -> QuestionEvidence:
+        """``embed_model`` (default: the retriever's) embeds the question and the candidate sentences;
+        ``frame`` holds the words that frame questions in this language (:func:`assistant.decline.learn_frame`)."""
+        import numpy as np
+
+        from assistant.answer import candidate_sentences
+
+        self._prepare()
+        r = self.retriever
+        embed_model = embed_model or r.embed_model
+        embedding = embed_model.get_query_embedding(question)
+        sentences = [c.text for c in candidate_sentences(list(hits), language, r.tables)]
+        if sentences:
+            vectors = np.asarray(embed_model.get_text_embedding_batch(sentences), dtype=np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+            q = np.asarray(embedding, dtype=np.float32)
+            best = np.sort(vectors @ (q / (np.linalg.norm(q) + 1e-9)))[::-1]
+            c = np.asarray(embed_model.get_query_embedding(question_content(plain_words(question), frame)), dtype=np.float32)
+            content_top = float(np.max(vectors @ (c / (np.linalg.norm(c) + 1e-9))))
+        else:
+            best, content_top = np.zeros(1), 0.0
+        scores = [s for _pid, s in r.dense(question, NEAREST, embedding)]
+        if language == "en" and r.english_lexical.size:
+            scores += [s for _pid, s in r.dense(question, NEAREST, embedding, view=ENGLISH_VIEW)]
+        scores = sorted(scores, reverse=True)[:NEAREST] or [0.0]
+        top = [h.passage for h in hits[:TOP_PASSAGES]]
+        content = question_content(plain_words(question), frame)  # coverage of what is asked, not of how
+        if language == "en":
+            words = english_tokens(content)
+            idf = self._en_idf
+            held_top = {w for p in top for w in english_tokens(p.metadata.get("text_en") or p.text)}
+        else:
+            words = lexical_tokens(content)
+            idf = self._fa_idf
+            held_top = {w for p in top for w in lexical_tokens(p.text)}
+        unseen = math.log(max(len(r.passages), 1)) + 1.0
+        weights = {w: idf.get(w, unseen) for w in words}
+        corpus, corpus_idf = coverage(words, set(idf), weights)
+        top3, top3_idf = coverage(words, held_top, weights)
+        return QuestionEvidence(sentence_top=float(best[0]), sentence_mean3=float(best[:3].mean()), content_top=content_top,
+                                background_top=background_closeness(embedding),
+                                dense_top=scores[0], dense_mean5=sum(scores) / len(scores), corpus_cover=corpus,
+                                corpus_cover_idf=corpus_idf, top3_cover=top3, top3_cover_idf=top3_idf,
+                                english=1.0 if language == "en" else 0.0)

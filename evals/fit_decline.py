@@ -1,0 +1,149 @@
+"""Fit the decline model (``assistant/data/decline_model.json``): ``python -m evals fit-decline``.
+
+Training questions are the blind-written calibration sets and the dev split — never the held-out set:
+answerable = ``calibration_answers.jsonl`` + ``calibration_short.jsonl`` (terse questions such as "What does
+the paper say about Estonia?") + ``calibration.jsonl`` + dev answerable against the
+off-topic questions of ``calibration_decline.jsonl``. (Its on-topic unanswerable questions look like
+answerable ones to these features — same closeness, same words — and are left to the rules of
+:mod:`assistant.abstain`; fitting on them too declined 6 % of them and lowered the off-topic figures.)
+Features come from the public API (``Assistant.evidence``), as a user's question would get them.
+
+Each language's threshold is chosen on out-of-fold probabilities (5-fold cross-validation): among the
+thresholds that decline at most ``MAX_FALSE_DECLINE`` of that language's answerable questions and as many
+off-topic ones as any of them, the middle one, so the figures it reports are not measured on the questions
+a fold was fitted on and neither sample's edge decides alone.
+"""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Sequence
+
+from assistant.decline import FEATURES, DeclineModel, fit, learn_frame
+
+MAX_FALSE_DECLINE = 0.03
+L2 = 1.0
+FOLDS = 5
+
+
+def training_questions() -> list[dict]:
+    """Every calibration and dev question (the on-topic unanswerable ones are scored, not fitted)."""
+    from evals.__main__ import load_questions
+    from evals.answer_eval import load_set
+
+    return [q for q in load_set("calibration") + load_questions("dev")]
+
+
+def _fitted(q: dict) -> bool:
+    return _category(q) != "unanswerable"
+
+
+def frame_words(questions: Sequence[dict]) -> dict[str, list[str]]:
+    """Per language, the words common to on-topic and off-topic questions (:func:`assistant.decline.learn_frame`)."""
+    from indexer.normalize import words
+
+    out = {}
+    for lang in ("fa", "en"):
+        on = [words(q["question"]) for q in questions if q["lang"] == lang and _category(q) != "offtopic"]
+        off = [words(q["question"]) for q in questions if q["lang"] == lang and _category(q) == "offtopic"]
+        out[lang] = learn_frame(on, off)
+    return out
+
+
+def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[str]]
+             ) -> tuple[list[list[float]], list[bool]]:
+    """Each question's feature vector, and whether the model is asked at all (not when the question
+    names a cited work: ``Assistant.names_the_corpus``)."""
+    from evals.__main__ import Ours
+
+    bot = Ours(store_dir).assistant
+    return ([bot.evidence(q["question"], frame=frozenset(frame.get(q["lang"], []))).vector() for q in questions],
+            [not bot.names_the_corpus(q["question"]) for q in questions])
+
+
+def _category(q: dict) -> str:
+    from evals.answer_eval import category
+
+    return category(q)
+
+
+def _thresholds(probs: Sequence[float], questions: Sequence[dict]) -> dict[str, float]:
+    """Per language: the off-topic share the model can decline while declining at most
+    ``MAX_FALSE_DECLINE`` of the answerable questions, and the threshold halfway between the lowest and
+    the highest that reach it — a margin on both sides rather than one at the edge of either sample."""
+    out = {}
+    for lang in ("fa", "en"):
+        answerable = [p for p, q in zip(probs, questions) if q["lang"] == lang and _category(q) == "answerable"]
+        offtopic = [p for p, q in zip(probs, questions) if q["lang"] == lang and _category(q) == "offtopic"]
+        allowed = [t for t in sorted(set(probs)) + [1.0]
+                   if sum(p < t for p in answerable) / len(answerable) <= MAX_FALSE_DECLINE]
+        recall = {t: sum(p < t for p in offtopic) for t in allowed}
+        best = max(recall.values(), default=0)
+        reaching = [t for t in allowed if recall[t] == best]
+        low = max((p for p in offtopic if p < min(reaching)), default=0.0) if reaching else 0.0
+        out[lang] = (low + max(reaching)) / 2 if reaching else 0.0
+    return out
+
+
+def cross_validated(x: list[list[float]], y: list[int], fitted: Sequence[bool], seed: int = 7) -> list[float]:
+    """Out-of-fold probabilities of a model fitted on the other folds (``fitted`` items only)."""
+    order = list(range(len(y)))
+    random.Random(seed).shuffle(order)
+    probs = [0.0] * len(y)
+    for k in range(FOLDS):
+        test = set(order[k::FOLDS])
+        train = [i for i in order if i not in test and fitted[i]]
+        w, b, m, s = fit([x[i] for i in train], [y[i] for i in train], L2)
+        model = DeclineModel(w, b, m, s, {})
+        for i in test:
+            probs[i] = model.probability(_Evidence(x[i]))
+    return probs
+
+
+class _Evidence:
+    """A feature vector standing in for QuestionEvidence."""
+
+    def __init__(self, vector: Sequence[float]) -> None:
+        self._v = list(vector)
+
+    def vector(self) -> list[float]:
+        return self._v
+
+
+def rates(probs: Sequence[float], questions: Sequence[dict], thresholds: dict[str, float]) -> dict:
+    out: dict = {}
+    for lang in ("fa", "en"):
+        for cat in ("answerable", "unanswerable", "offtopic"):
+            ps = [p for p, q in zip(probs, questions) if q["lang"] == lang and _category(q) == cat]
+            if ps:
+                out[f"{lang}_{cat}_declined"] = round(sum(p < thresholds[lang] for p in ps) / len(ps), 3)
+    return out
+
+
+def main(store_dir: Path) -> dict:
+    questions = training_questions()
+    frame = frame_words(questions)
+    x, asked = features(questions, store_dir, frame)
+    keep = [i for i, a in enumerate(asked) if a]
+    questions, x = [questions[i] for i in keep], [x[i] for i in keep]
+    y = [0 if q["should_abstain"] else 1 for q in questions]
+    fitted = [_fitted(q) for q in questions]
+    oof = cross_validated(x, y, fitted)
+    thresholds = _thresholds(oof, questions)
+    w, b, m, s = fit([v for v, f in zip(x, fitted) if f], [t for t, f in zip(y, fitted) if f], L2)
+    about = {"fitted_on": f"{sum(fitted)} questions (answerable vs off-topic) of evals/data/calibration_answers.jsonl, calibration_short.jsonl, "
+                          "calibration.jsonl, calibration_decline.jsonl and the dev split (never the held-out set); "
+                          f"{len(asked) - len(keep)} naming a cited work (author and year) never reach the model",
+             "command": "python -m evals fit-decline", "l2": L2,
+             "threshold_rule": f"per language, the middle of the thresholds declining the most off-topic questions "
+                               f"with out-of-fold false declines <= {MAX_FALSE_DECLINE}",
+             "cross_validated_rates": rates(oof, questions, thresholds),
+             "n_answerable": sum(y), "n_offtopic": sum(1 for q in questions if _category(q) == "offtopic")}
+    DeclineModel(w, b, m, s, thresholds, about, frame).save()
+    return {"features": list(FEATURES), "weights": [round(v, 3) for v in w], "thresholds": thresholds,
+            "frame": frame, **about}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(json.dumps(main(Path(".kb-evals/paper")), indent=1))

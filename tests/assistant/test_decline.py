@@ -1,0 +1,72 @@
+"""Declining what the knowledge base does not cover, and answering what it does (issue 18's cases)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.decline import FEATURES, MODEL_FILE, DeclineModel, QuestionEvidence, fit
+from indexer.settings import PROJECT_ROOT
+
+
+def test_the_shipped_model_is_complete_and_says_how_it_was_made():
+    model = DeclineModel.load()
+    assert model is not None and len(model.weights) == len(FEATURES)
+    assert set(model.thresholds) == {"fa", "en"} and all(0 < t < 1 for t in model.thresholds.values())
+    about = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["about"]
+    assert "held-out" in about["fitted_on"] and about["command"] == "python -m evals fit-decline"
+    # closer to the corpus (than to ordinary language) and better covered words: "more likely on topic"
+    weights = dict(zip(FEATURES, model.weights))
+    assert weights["sentence_top"] > 0 and weights["corpus_cover"] > 0
+
+
+def test_fit_separates_a_clear_pattern():
+    """The fitting routine on data made here: one informative feature, one noise feature."""
+    xs = [[i / 10, (i * 7 % 5) / 5] for i in range(20)]
+    ys = [1 if x[0] > 1 else 0 for x in xs]
+    w, b, mean, scale = fit(xs, ys)
+    assert w[0] > 1 and abs(w[1]) < abs(w[0]) / 3
+    model = DeclineModel(w + [0.0] * (len(FEATURES) - 2), b, mean + [0.0] * (len(FEATURES) - 2),
+                         scale + [1.0] * (len(FEATURES) - 2), {"en": 0.5})
+    rest = [0.0] * (len(FEATURES) - 2)
+    near = QuestionEvidence(1.8, 0.5, *rest)
+    far = QuestionEvidence(0.1, 0.5, *rest)
+    assert model.decide(far, "en").decline and not model.decide(near, "en").decline
+
+
+@pytest.mark.parametrize("question", [
+    "Who painted the Mona Lisa?", "How do I bake sourdough bread?", "What is the boiling point of mercury in kelvin?",
+    "پایتخت استرالیا کجاست؟", "بهترین گوشی موبایل امسال کدام است؟"])
+def test_off_topic_questions_are_declined_as_off_topic(paper_assistant, question):
+    result = paper_assistant.ask(question)
+    assert result["abstained"] and result["abstain_kind"] == "offtopic", result["abstain_reason"]
+    assert result["answer"] == "" and result["sentences"] == []
+
+
+@pytest.mark.parametrize("question", [
+    "What was Iran's e-government budget in 2020?", "بودجه دولت الکترونیک ایران در سال ۲۰۲۰ چقدر بود؟"])
+def test_on_topic_unanswerable_is_declined_in_both_languages(paper_assistant, question):
+    result = paper_assistant.ask(question)
+    assert result["abstained"] and result["abstain_kind"] == "unanswerable", result["answer"][:200]
+
+
+@pytest.mark.parametrize("question", [
+    "نقش بلاکچین در شفافیت حکمرانی را در چند جمله توضیح بده.",               # «چند» after «در»: "a few"
+    "What does the paper say about Estonia?",                                 # terse: closer to the corpus
+                                                                              # than to ordinary language
+    "How can drones help in wildfire response according to the paper?",      # "wildfire" is in the paper
+    "How did e-government begin at the end of the 20th century?",             # an ordinal is not a name
+])
+def test_answerable_questions_are_not_declined_for_the_wrong_reason(paper_assistant, question):
+    result = paper_assistant.ask(question)
+    assert not result["abstained"], result["abstain_reason"]
+    assert result["sentences"]
+
+
+def test_cli_says_what_the_knowledge_base_covers(paper_store):
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--store", str(paper_store.store_dir),
+                          "How do I bake sourdough bread?"],
+                         capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True)
+    assert "outside what this knowledge base covers" in out.stdout and "smart statesmanship" in out.stdout

@@ -1,0 +1,69 @@
+"""English answers and summaries over the English edition; a Persian document without one says so."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from assistant.answer import PERSIAN_SOURCE_NOTE
+
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+UNTRANSLATED = """حکمرانی هوشمند در شهرداری قزوین
+
+شهرداری قزوین سامانه‌ای برای پایش هوشمند چراغ‌های راهنمایی و رانندگی ساخته است که با حسگرهای اینترنت اشیا کار می‌کند.
+این سامانه داده‌های ترافیک را هر پنج دقیقه به مرکز کنترل شهری می‌فرستد و زمان چراغ‌ها را خودکار تنظیم می‌کند.
+"""
+
+
+@pytest.fixture(scope="module")
+def mixed_store(paper_store, tmp_path_factory):
+    """The paper store plus a Persian document that has no English edition."""
+    from indexer.documents import DocumentSpec
+    from indexer.pipeline import build_index
+
+    root = tmp_path_factory.mktemp("mixed-kb")
+    shutil.copytree(paper_store.store_dir, root / "store", ignore=shutil.ignore_patterns(".lock"))
+    doc = root / "qazvin.txt"
+    doc.write_text(UNTRANSLATED, encoding="utf-8")
+    settings = paper_store.replace(store_dir=root / "store")
+    report = build_index(settings, specs=[DocumentSpec("qazvin", doc, {})], remove_missing=False, progress=None)
+    assert report.ok, report.failed
+    return settings
+
+
+def test_estonia_in_english_with_citations_into_the_persian_lines(paper_assistant):
+    result = paper_assistant.ask("What does the paper say about Estonia?")
+    assert not result["abstained"] and result["language"] == "en"
+    assert all(not PERSIAN.search(s["text"]) for s in result["sentences"])
+    assert any("Estonia" in s["text"] for s in result["sentences"])
+    by_id = {p["id"]: p for p in result["passages"]}
+    for s in result["sentences"]:
+        assert s.get("translated") and s["original"] in by_id[s["passage_ids"][0]]["text"]
+        assert by_id[s["passage_ids"][0]]["line_start"]  # provenance is the Persian original's
+
+
+def test_untranslated_persian_document_is_quoted_and_says_so(mixed_store):
+    from assistant import Assistant
+
+    result = Assistant(mixed_store).ask("How does Qazvin municipality monitor traffic lights with IoT sensors?")
+    assert not result["abstained"], result["abstain_reason"]
+    qazvin = [s for s in result["sentences"] if any(p.startswith("qazvin:") for p in s["passage_ids"])]
+    assert qazvin and all(s["language"] == "fa" and not s.get("translated") for s in qazvin)
+    assert PERSIAN_SOURCE_NOTE in result["answer"]
+
+
+def test_english_summary_writes_english_key_points(paper_assistant, tmp_path):
+    from assistant.summarize import summarize, to_markdown, to_pdf
+
+    summary = summarize(paper_assistant, section="ابزارهای شفافیت حکمرانی", lang="en")
+    assert summary.points and all(p.language == "en" and not PERSIAN.search(p.text) for p in summary.points)
+    assert all(p.original and PERSIAN.search(p.original) for p in summary.points)
+    assert not PERSIAN.search(summary.title) and "not the author's text" in summary.note
+    markdown = to_markdown(summary)
+    assert "Key points" in markdown and "<details>" in markdown
+    pdf = to_pdf(summary, tmp_path / "summary.pdf")
+    assert pdf.stat().st_size > 1000
+    topic = summarize(paper_assistant, topic="What does the paper say about leadership?", lang="en")
+    assert topic.points and all(not PERSIAN.search(p.text) for p in topic.points)
+    assert not any(p.passage_ids[0].startswith("cited-works") for p in topic.points)
