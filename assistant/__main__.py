@@ -21,6 +21,7 @@ def _print_human(result: dict, show_original: bool = False) -> None:
     print(f"❓ {result['question']}")
     if result["abstained"] and result.get("abstain_kind") == "offtopic":
         print(OFFTOPIC.get(result["language"], OFFTOPIC["en"]))
+        return  # the nearest passages of an off-topic question are not related to it
     elif result["abstained"]:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
         if result.get("abstain_reason"):

@@ -291,8 +291,13 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
                 cand.score -= 0.03
 
     # the question's language first: a Persian question reads Persian, an English one English
-    # (renderings included); the other language only when nothing else is there
-    pool = [i for i in range(len(candidates)) if candidates[i].language == language] or list(range(len(candidates)))
+    # (renderings included) — and, for an English question, the Persian sentences of documents that have no
+    # English edition, quoted as they are; the other language only when nothing else is there
+    untranslated = {h.passage.id for h in hits if language == "en" and h.passage.metadata.get("language") == "fa"
+                    and not h.passage.metadata.get("text_en") and not h.passage.is_record}
+    pool = [i for i in range(len(candidates))
+            if candidates[i].language == language or candidates[i].passage_id in untranslated] \
+        or list(range(len(candidates)))
 
     n = answer_length(qtype, max_sentences)
     margin = {DEFINITION: 0.05, LIST: 0.10, OVERVIEW: 0.09}.get(qtype, 0.08)
@@ -320,7 +325,7 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     return head + tail
 
 
-PERSIAN_SOURCE_NOTE = "(Source: the Persian text of the paper, quoted verbatim; key terms glossed in English.)"
+PERSIAN_SOURCE_NOTE = "(Source: Persian text without an English edition, quoted verbatim; key terms glossed in English.)"
 TRANSLATION_NOTE = f"(The Persian paper's sentences in English: {NOTICE_EN}.)"
 
 

@@ -104,7 +104,11 @@ class Assistant:
         ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer."""
         if not hits:
             return "unanswerable", "no passage retrieved"
-        if self.decline_model is not None and not self.names_the_corpus(question):
+        # the model compares the question with text in its own language; when no retrieved passage offers
+        # any (an English question over Persian documents without an English edition) it cannot judge
+        own_language = any(h.passage.metadata.get("language") == language
+                           or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
+        if self.decline_model is not None and own_language and not self.names_the_corpus(question):
             decision = self.decline_model.decide(self.evidence(question, hits), language)
             if decision.decline:
                 return "offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})"

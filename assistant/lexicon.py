@@ -1,4 +1,4 @@
-"""Word-by-word translation of an English question into the paper's Persian words.
+"""Word-by-word English renderings of the paper's Persian words, for glossing Persian passages in English.
 
 Dictionary-based cross-language retrieval (Ballesteros & Croft 1997; Pirkola 1998): an English
 question shares no token with the Persian body, and the field's term lists (:mod:`assistant.expansion`)
@@ -7,9 +7,11 @@ one passage — *reflex*, *obstacles*, *laboratories*, *building blocks* — are
 lexicon (``data/lexicon_fa_en.tsv``) gives English renderings for the content words of the paper's
 Persian body: every word outside hazm's stopwords, grouped by stem and ranked by frequency, chosen by
 the corpus and not by any question. English words are matched after folding plural endings, longest
-phrase first; the retriever keeps the Persian words that are rare in the store and adds them to the
-BM25 query (:meth:`assistant.retrieval.HybridRetriever.retrieve`), and :mod:`assistant.gloss` uses the
-same lexicon the other way round, to gloss the Persian passages in English.
+phrase first. :mod:`assistant.gloss` uses it to gloss the Persian passages in English for one BM25 list of
+English questions. (Its rare Persian words also joined an English question's BM25 query until the parallel
+English edition made that add nothing: docs/evals.md.) For a Persian document without an English
+edition it is the English side's only word-level bridge; ``python -m assistant lexicon-gaps`` lists the
+new words it lacks.
 
 >>> lex = Lexicon.from_lines(["obstacle|barrier\\tموانع", "building blocks|pillar\\tارکان", "smart\\tهوشمند"])
 >>> lex.persian_words("What barriers and building-blocks does a smart state face?")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import (TRANSLATION_NOTE, AnswerSentence, glosses_for, looks_like_reference, near_duplicate,
+from assistant.answer import (PERSIAN_SOURCE_NOTE, TRANSLATION_NOTE, AnswerSentence, glosses_for, looks_like_reference, near_duplicate,
                               question_type, render_answer)
 from evals.metrics import support_counts
 
@@ -41,7 +41,7 @@ def test_glosses_and_persian_source_note():
     assert glosses_for(text, glossary) == [{"fa": "رایانش ابری", "en": "Cloud computing"}]
     s = AnswerSentence(text, ["doc:0001"], language="fa", glosses=glosses_for(text, glossary))
     answer = render_answer([s], "en")
-    assert answer.startswith("(Source: the Persian text") and "رایانش ابری = Cloud computing" in answer
+    assert answer.startswith(PERSIAN_SOURCE_NOTE) and "رایانش ابری = Cloud computing" in answer
     assert answer.endswith(text)
     assert render_answer([s], "fa") == text
 
@@ -69,7 +69,7 @@ def test_english_question_gets_english(paper_assistant):
     result = paper_assistant.ask("What is smart public administration?", k=10)
     assert result["sentences"] and all(s["language"] == "en" for s in result["sentences"])
     assert not any(re.search("[\u0600-\u06FF]", s["text"]) for s in result["sentences"])
-    assert "public administration" in result["answer"].lower() and "Source: the Persian" not in result["answer"]
+    assert "public administration" in result["answer"].lower() and PERSIAN_SOURCE_NOTE not in result["answer"]
     translated = [s for s in result["sentences"] if s.get("translated")]
     assert translated and all(re.search("[\u0600-\u06FF]", s["original"]) for s in translated)
     assert result["answer"].startswith(TRANSLATION_NOTE)

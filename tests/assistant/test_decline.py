@@ -1,6 +1,7 @@
 """Declining what the knowledge base does not cover, and answering what it does (issue 18's cases)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -30,7 +31,7 @@ def test_fit_separates_a_clear_pattern():
     assert w[0] > 1 and abs(w[1]) < abs(w[0]) / 3
     model = DeclineModel(w + [0.0] * (len(FEATURES) - 2), b, mean + [0.0] * (len(FEATURES) - 2),
                          scale + [1.0] * (len(FEATURES) - 2), {"en": 0.5})
-    rest = [0.0] * (len(FEATURES) - 2)
+    rest = [0.0] * (len(dataclasses.fields(QuestionEvidence)) - 2)
     near = QuestionEvidence(1.8, 0.5, *rest)
     far = QuestionEvidence(0.1, 0.5, *rest)
     assert model.decide(far, "en").decline and not model.decide(near, "en").decline

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -17,17 +16,16 @@ UNTRANSLATED = """حکمرانی هوشمند در شهرداری قزوین
 
 
 @pytest.fixture(scope="module")
-def mixed_store(paper_store, tmp_path_factory):
-    """The paper store plus a Persian document that has no English edition."""
-    from indexer.documents import DocumentSpec
+def untranslated_store(tmp_path_factory):
+    """A store of one Persian document that has no English edition."""
     from indexer.pipeline import build_index
+    from indexer.settings import Settings
 
-    root = tmp_path_factory.mktemp("mixed-kb")
-    shutil.copytree(paper_store.store_dir, root / "store", ignore=shutil.ignore_patterns(".lock"))
-    doc = root / "qazvin.txt"
-    doc.write_text(UNTRANSLATED, encoding="utf-8")
-    settings = paper_store.replace(store_dir=root / "store")
-    report = build_index(settings, specs=[DocumentSpec("qazvin", doc, {})], remove_missing=False, progress=None)
+    root = tmp_path_factory.mktemp("untranslated-kb")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "qazvin.txt").write_text(UNTRANSLATED, encoding="utf-8")
+    settings = Settings.load(env={}, overrides={"store_dir": root / "store", "corpus_dir": root / "corpus"})
+    report = build_index(settings, progress=None)
     assert report.ok, report.failed
     return settings
 
@@ -43,10 +41,10 @@ def test_estonia_in_english_with_citations_into_the_persian_lines(paper_assistan
         assert by_id[s["passage_ids"][0]]["line_start"]  # provenance is the Persian original's
 
 
-def test_untranslated_persian_document_is_quoted_and_says_so(mixed_store):
+def test_untranslated_persian_document_is_quoted_and_says_so(untranslated_store):
     from assistant import Assistant
 
-    result = Assistant(mixed_store).ask("How does Qazvin municipality monitor traffic lights with IoT sensors?")
+    result = Assistant(untranslated_store).ask("How does Qazvin municipality monitor traffic lights with IoT sensors?")
     assert not result["abstained"], result["abstain_reason"]
     qazvin = [s for s in result["sentences"] if any(p.startswith("qazvin:") for p in s["passage_ids"])]
     assert qazvin and all(s["language"] == "fa" and not s.get("translated") for s in qazvin)
