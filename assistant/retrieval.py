@@ -142,12 +142,8 @@ class HybridRetriever:
             # own language (and to its bibliography records): rank the other language on its own.
             # Only for questions with a field term the term lists translate: an off-topic question
             # would otherwise always be handed the other language's nearest passages.
-            other = self.dense(query, n * 3 if language == "en" else n, query_embedding, other_language=language)
-            if language == "en":
-                # a Persian passage with an English rendering meets an English question in the English
-                # view; this list is left to the passages nobody translated (a maintainer's new document)
-                other = [(pid, x) for pid, x in other if not self.passages[pid].metadata.get("text_en")][:n]
-            lists.append(("cross-language", self.settings.cross_language_weight, other))
+            lists.append(("cross-language", self.settings.cross_language_weight,
+                          self.dense(query, n, query_embedding, other_language=language)))
         if language == "en" and self.english_lexical.size:
             # the parallel English edition: the question meets English renderings of the Persian text
             lists.append(("english-dense", self.settings.english_dense_weight,
