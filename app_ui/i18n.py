@@ -54,7 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.no_works": {"fa": "این بخش به اثری استناد نمی‌کند.", "en": "This passage cites no work."},
     "ask.answer_works": {"fa": "آثار پشتیبان پاسخ", "en": "Works supporting the answer"},
     "ask.other_passages": {"fa": "بخش‌های بازیابی‌شده", "en": "Retrieved passages"},
-    "ask.clear": {"fa": "پاک کردن گفت‌وگو", "en": "Clear conversation"},
+    "ask.clear": {"fa": "گفت‌وگوی تازه", "en": "New conversation"},
     "ask.latency": {"fa": "زمان پاسخ", "en": "Answered in"},
     "conf.verified": {"fa": "تأییدشده", "en": "verified"},
     "conf.probable": {"fa": "محتمل", "en": "probable"},

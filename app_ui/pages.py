@@ -162,8 +162,11 @@ def page_ask(lang: str) -> None:
     if bot is None:
         return
     if question and question.strip():
+        # a follow-up is read in the context of the last two questions (off-topic ones left out);
+        # the "new conversation" button below clears it
+        context = " ".join(r["question"] for r in history[-2:] if r.get("abstain_kind") != "offtopic")
         with st.spinner(_t("ask.thinking", lang)):
-            history.append(bot.ask(question))
+            history.append(bot.ask(question, context=context or None))
     for result in history:
         render_exchange(result, bot.tables, lang)
     if history and st.button(_t("ask.clear", lang), key="ask_clear"):

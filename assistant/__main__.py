@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 
 from indexer import offline as _offline  # noqa: F401
@@ -50,6 +51,30 @@ def _print_human(result: dict, show_original: bool = False) -> None:
             print(f"  - {c['key']}: {c['reference'] or 'not in reference list'}")
 
 
+class Session:
+    """A named conversation kept beside the store (``sessions/NAME.json``): the questions as they were read."""
+
+    def __init__(self, store_dir, name: str, fresh: bool = False) -> None:
+        from pathlib import Path
+
+        if not re.fullmatch(r"[\w\-]{1,64}", name):
+            raise SystemExit(f"error: session name {name!r}: use letters, digits, '-' or '_'")
+        self.path = Path(store_dir) / "sessions" / f"{name}.json"
+        self.turns: list[dict] = [] if fresh or not self.path.is_file() else \
+            json.loads(self.path.read_text(encoding="utf-8"))
+
+    def context(self) -> str | None:
+        """The last two questions: enough for "and its risks?" after "and what are its tools?"."""
+        return " ".join(t["question"] for t in self.turns[-2:]) or None
+
+    def add(self, result: dict) -> None:
+        if result.get("abstained") and result.get("abstain_kind") == "offtopic":
+            return  # an off-topic question does not become the context of the next one
+        self.turns.append({"question": result["question"], "read_as": result.get("read_as") or result["question"]})
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.turns[-20:], ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def cmd_ask(args) -> int:
     from assistant import Assistant
     from assistant.retrieval import EmptyStoreError
@@ -77,7 +102,11 @@ def cmd_ask(args) -> int:
     if not args.question:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
-    result = bot.ask(" ".join(args.question), k=args.k)
+    question = " ".join(args.question)
+    session = Session(settings.store_dir, args.session, fresh=args.new_conversation) if args.session else None
+    result = bot.ask(question, k=args.k, context=session.context() if session else None)
+    if session:
+        session.add(result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -94,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", help="JSONL file of {id, question}: one JSON result per line")
     p.add_argument("--k", type=int, default=None, help="passages to return")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--session", metavar="NAME",
+                   help="a conversation: the question is read in the context of the previous one")
+    p.add_argument("--new-conversation", action="store_true", help="start the --session conversation anew")
     p.add_argument("--show-original", action="store_true",
                    help="print the Persian original under each English (translated) answer sentence")
     p.set_defaults(func=cmd_ask)

@@ -12,8 +12,8 @@ How sentences are chosen (:func:`compose`):
    records only feed *citation* questions ("who / which source …"); headings and fragments are dropped.
 2. **Relevance** — e5 cosine of question (query role) and sentence (passage role), plus lexical
    overlap with the question's hazm tokens, plus a small prior from the passage's fused rank.
-3. **Question type** sets the length: a *definition* gets the best 1–2 sentences, best first; a
-   *list* or *overview* gets up to ``max_sentences`` (+2 for lists), in the paper's reading order.
+3. **Question type** sets the length: a *definition* gets the best 1–2 sentences, a *citation* question
+   up to 3, any other up to ``max_sentences`` (4): short, with the passages below as "more from the paper".
 4. **Diversity** — maximal marginal relevance over the sentence embeddings, and a hard near-duplicate
    filter (token overlap > 0.7 or character 4-gram containment > 0.8), so no claim is said twice.
 5. **Language** — Persian questions get Persian sentences. English questions get English: a Persian
@@ -195,18 +195,10 @@ def _citation_keys(sentence: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- composer
-def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool,
-                    also_language: str | None = None) -> list[AnswerSentence]:
-    """Answer-sentence candidates of the top passages, one per distinct sentence.
-
-    ``also_language="en"`` adds the English passages ranked below ``max_passages`` (the English
-    abstract answers English questions when it is retrieved at all).
-    """
+def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool) -> list[AnswerSentence]:
+    """Answer-sentence candidates of the top ``max_passages`` passages, one per distinct sentence."""
     def passage_allowed(rank: int, hit: Hit) -> bool:
-        if rank >= max_passages and not (also_language and
-                                         (hit.passage.metadata or {}).get("language") == also_language):
-            return False
-        return allow_references or not is_reference_passage(hit.passage)
+        return rank < max_passages and (allow_references or not is_reference_passage(hit.passage))
 
     def keep(sentence: str, passage) -> bool:
         if content_words(sentence) < 4:

@@ -10,11 +10,17 @@ from typing import Any
 from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
-from assistant.decline import DeclineModel
+from assistant.decline import DeclineModel, question_content
 from assistant.embed_cache import CachedEmbedding
 from assistant.retrieval import YEAR, Hit, HybridRetriever
 from indexer.lang import detect_language
+from indexer.normalize import words
 from indexer.settings import Settings
+
+
+# a follow-up leans on the conversation: it names at most this many words of its own besides its frame
+# (linguistic ellipsis — «و راهکارهای آن چیست؟» — not measured on a question set: there is none of follow-ups)
+FOLLOW_UP_MAX_WORDS = 2
 
 
 class Assistant:
@@ -97,11 +103,18 @@ class Assistant:
         """Does the question name a work the corpus cites, author and year ("Zhao et al. (2012)")? Then it
         is about the corpus by construction, and the off-topic model is not asked. (Section titles are
         not enough: «مقدمه» is also the introduction of a school essay.)"""
-        return bool(YEAR.search(question) and self.retriever._citation_matches(question))
+        return bool(YEAR.search(question) and self.retriever.citation_matches(question))
 
-    def _decline(self, question: str, language: str, hits: list[Hit]) -> tuple[str | None, str | None]:
+    def _decline(self, question: str, language: str, hits: list[Hit],
+                 read_as: str | None = None) -> tuple[str | None, str | None]:
         """``(kind, reason)`` of a decline — ``"offtopic"`` (the model of :mod:`assistant.decline`) or
-        ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer."""
+        ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer.
+
+        In a conversation (``read_as`` ≠ ``question``) an elliptical question — at most
+        ``FOLLOW_UP_MAX_WORDS`` words besides the words that frame questions («و راهکارهای آن چیست؟»,
+        "what about its costs?") — is judged as read in context; a question that says what it is about
+        ("Who painted the Mona Lisa?") is judged alone, so a conversation does not make it fit.
+        """
         if not hits:
             return "unanswerable", "no passage retrieved"
         # the model compares the question with text in its own language; when no retrieved passage offers
@@ -109,27 +122,57 @@ class Assistant:
         own_language = any(h.passage.metadata.get("language") == language
                            or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
         if self.decline_model is not None and own_language and not self.names_the_corpus(question):
-            decision = self.decline_model.decide(self.evidence(question, hits), language)
+            evidence = self.evidence(question, hits)
+            if read_as and read_as != question and len(question_content(
+                    words(question), self.decline_model.frame.get(language, frozenset())).split()) <= FOLLOW_UP_MAX_WORDS:
+                evidence = self.evidence(read_as, hits)
+            decision = self.decline_model.decide(evidence, language)
             if decision.decline:
                 return "offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})"
         rule = self.abstention.decide(question, language, [
             h.passage.text + " " + (h.passage.metadata.get("text_en") or "") for h in hits])
         return ("unanswerable", rule.reason) if rule.abstain else (None, None)
 
-    def ask(self, question: str, k: int | None = None) -> dict[str, Any]:
-        """Answer a question with passages, per-sentence citations and cited works (DESIGN §3)."""
+    def _hits_in_context(self, question: str, read_as: str, k: int | None) -> list[Hit]:
+        """A follow-up's passages: the question alone and the question read in context, fused (RRF).
+
+        Nothing decides whether a question is a follow-up: a self-contained question still ranks its own
+        passages first in both lists, while «و راهکارهای آن چیست؟» / "and what are its risks?" gets
+        the previous topic from the second list.
+        """
+        n = k or self.settings.top_k
+        fused: dict[str, Hit] = {}
+        for hits in (self._hits(question, n * 2), self._hits(read_as, n * 2)):
+            for rank, hit in enumerate(hits, start=1):
+                entry = fused.setdefault(hit.passage.id, Hit(hit.passage, 0.0, hit.dense, hit.lexical))
+                entry.score += 1.0 / (self.settings.rrf_k + rank)
+        return sorted(fused.values(), key=lambda h: -h.score)[:n]
+
+    def ask(self, question: str, k: int | None = None, context: str | None = None) -> dict[str, Any]:
+        """Answer a question with passages, per-sentence citations and cited works (DESIGN §3).
+
+        ``context``: the conversation so far (the previous question as it was read); the question is
+        then read in it (``read_as`` in the result) for retrieval and for choosing sentences.
+        """
         started = time.perf_counter()
         self.retriever.refresh()
         question = question.strip()
         language = detect_language(question)
-        hits = self._hits(question, k) if question else []
-        kind, reason = self._decline(question, language, hits)
-        sentences = self._compose(question, hits, language) if hits and not kind else []
+        read_as = f"{context.strip()} {question}" if context and context.strip() and question else question
+        if not question:
+            hits = []
+        elif read_as != question:
+            hits = self._hits_in_context(question, read_as, k)
+        else:
+            hits = self._hits(question, k)
+        kind, reason = self._decline(question, language, hits, read_as)
+        sentences = self._compose(read_as, hits, language) if hits and not kind else []
         abstained = not sentences
         if abstained and not kind:
             kind, reason = "unanswerable", "no answer sentence found"
         result = {
             "question": question,
+            "read_as": read_as,
             "language": language,
             "abstained": abstained,
             "abstain_kind": kind if abstained else None,

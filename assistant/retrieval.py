@@ -168,7 +168,7 @@ class HybridRetriever:
             dense_rank = {pid: r for r, (pid, _s) in enumerate(lists[0][2])}
             in_section.sort(key=lambda item: dense_rank.get(item[0], len(dense_rank)))
             lists.append(("section", self.settings.section_weight, in_section))
-        cited = self._citation_matches(query)
+        cited = self.citation_matches(query)
         if cited:
             lists.append(("cited", self.settings.citation_weight, cited))
         bibliographic = is_bibliographic(query)
@@ -224,7 +224,7 @@ class HybridRetriever:
             self._gloss = GlossIndex.build(persian, lexicon())
         return self._gloss
 
-    def _citation_matches(self, query: str) -> list[tuple[str, float]]:
+    def citation_matches(self, query: str) -> list[tuple[str, float]]:
         """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""
         names = [m for m in _CITED_NAME.findall(query) if m.lower() not in _NOT_NAMES]
         if not names:

@@ -71,3 +71,22 @@ def test_cli_says_what_the_knowledge_base_covers(paper_store):
                           "How do I bake sourdough bread?"],
                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True)
     assert "outside what this knowledge base covers" in out.stdout and "smart statesmanship" in out.stdout
+
+
+def test_a_follow_up_is_read_in_the_previous_questions_context(paper_store, tmp_path):
+    """``ask --session``: «و راهکارهای آن چیست؟» after a question on cybersecurity is about cybersecurity."""
+    store = ["--store", str(paper_store.store_dir)]
+
+    def ask(*args):
+        out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--json", *store, *args],
+                             capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True)
+        return json.loads(out.stdout)
+
+    first = ask("--session", "t1", "--new-conversation", "ریسک‌های امنیت سایبری کشورداری هوشمند چیست؟")
+    follow = ask("--session", "t1", "و راهکارهای آن چیست؟")
+    assert first["read_as"] == first["question"] and follow["read_as"].startswith(first["question"])
+    assert not follow["abstained"]
+    assert any("سایبری" in p["text"] for p in follow["passages"][:3])
+    fresh = ask("--session", "t1", "--new-conversation", "و راهکارهای آن چیست؟")
+    assert fresh["read_as"] == fresh["question"]
+    assert (paper_store.store_dir / "sessions" / "t1.json").is_file()

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from assistant.lexicon import LEXICON_FILE, Lexicon, fold_english, lexicon
-from assistant.retrieval import HybridRetriever
 from indexer.normalize import lexical_tokens
 from indexer.settings import PROJECT_ROOT
 
