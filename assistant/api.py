@@ -10,17 +10,11 @@ from typing import Any
 from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
-from assistant.decline import DeclineModel, question_content
+from assistant.decline import DeclineModel
 from assistant.embed_cache import CachedEmbedding
 from assistant.retrieval import YEAR, Hit, HybridRetriever
 from indexer.lang import detect_language
-from indexer.normalize import words
 from indexer.settings import Settings
-
-
-# a follow-up leans on the conversation: it names at most this many words of its own besides its frame
-# (linguistic ellipsis — «و راهکارهای آن چیست؟» — not measured on a question set: there is none of follow-ups)
-FOLLOW_UP_MAX_WORDS = 2
 
 
 class Assistant:
@@ -110,10 +104,10 @@ class Assistant:
         """``(kind, reason)`` of a decline — ``"offtopic"`` (the model of :mod:`assistant.decline`) or
         ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer.
 
-        In a conversation (``read_as`` ≠ ``question``) an elliptical question — at most
-        ``FOLLOW_UP_MAX_WORDS`` words besides the words that frame questions («و راهکارهای آن چیست؟»,
-        "what about its costs?") — is judged as read in context; a question that says what it is about
-        ("Who painted the Mona Lisa?") is judged alone, so a conversation does not make it fit.
+        In a conversation (``read_as`` ≠ ``question``) the off-topic model still judges the question alone,
+        against its own passages: a conversation never makes "Who painted the Mona Lisa?" fit. The price: a
+        follow-up that says nothing by itself («و راهکارهای آن چیست؟») can be declined; "and what are its
+        risks?" is read in context.
         """
         if not hits:
             return "unanswerable", "no passage retrieved"
@@ -122,11 +116,9 @@ class Assistant:
         own_language = any(h.passage.metadata.get("language") == language
                            or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
         if self.decline_model is not None and own_language and not self.names_the_corpus(question):
-            evidence = self.evidence(question, hits)
-            if read_as and read_as != question and len(question_content(
-                    words(question), self.decline_model.frame.get(language, frozenset())).split()) <= FOLLOW_UP_MAX_WORDS:
-                evidence = self.evidence(read_as, hits)
-            decision = self.decline_model.decide(evidence, language)
+            # always judged alone, against its own passages: a conversation must not make an off-topic question fit
+            own_hits = hits if not read_as or read_as == question else None
+            decision = self.decline_model.decide(self.evidence(question, own_hits), language)
             if decision.decline:
                 return "offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})"
         rule = self.abstention.decide(question, language, [

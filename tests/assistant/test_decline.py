@@ -74,7 +74,8 @@ def test_cli_says_what_the_knowledge_base_covers(paper_store):
 
 
 def test_a_follow_up_is_read_in_the_previous_questions_context(paper_store, tmp_path):
-    """``ask --session``: «و راهکارهای آن چیست؟» after a question on cybersecurity is about cybersecurity."""
+    """``ask --session``: "and what are its risks?" after a question on blockchain is about blockchain;
+    an off-topic question stays off-topic inside a conversation."""
     store = ["--store", str(paper_store.store_dir)]
 
     def ask(*args):
@@ -82,11 +83,13 @@ def test_a_follow_up_is_read_in_the_previous_questions_context(paper_store, tmp_
                              capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300, check=True)
         return json.loads(out.stdout)
 
-    first = ask("--session", "t1", "--new-conversation", "ریسک‌های امنیت سایبری کشورداری هوشمند چیست؟")
-    follow = ask("--session", "t1", "و راهکارهای آن چیست؟")
+    first = ask("--session", "t1", "--new-conversation", "How does blockchain support transparency in government?")
+    follow = ask("--session", "t1", "and what are its risks?")
     assert first["read_as"] == first["question"] and follow["read_as"].startswith(first["question"])
     assert not follow["abstained"]
-    assert any("سایبری" in p["text"] for p in follow["passages"][:3])
-    fresh = ask("--session", "t1", "--new-conversation", "و راهکارهای آن چیست؟")
+    assert any("بلاکچین" in p["text"] for p in follow["passages"][:3])
+    off = ask("--session", "t1", "Who painted the Mona Lisa?")
+    assert off["abstained"] and off["abstain_kind"] == "offtopic"
+    fresh = ask("--session", "t1", "--new-conversation", "and what are its risks?")
     assert fresh["read_as"] == fresh["question"]
     assert (paper_store.store_dir / "sessions" / "t1.json").is_file()
