@@ -52,7 +52,7 @@ def _print_human(result: dict, show_original: bool = False) -> None:
 
 
 class Session:
-    """A named conversation kept beside the store (``sessions/NAME.json``): the questions as they were read."""
+    """A named conversation kept beside the store (``sessions/NAME.json``): its questions."""
 
     def __init__(self, store_dir, name: str, fresh: bool = False) -> None:
         from pathlib import Path
@@ -70,7 +70,7 @@ class Session:
     def add(self, result: dict) -> None:
         if result.get("abstained") and result.get("abstain_kind") == "offtopic":
             return  # an off-topic question does not become the context of the next one
-        self.turns.append({"question": result["question"], "read_as": result.get("read_as") or result["question"]})
+        self.turns.append({"question": result["question"]})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.turns[-20:], ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -218,10 +218,18 @@ def candidates_from(hits: list[Hit], max_passages: int, allow_references: bool) 
     return out
 
 
+_EDITION: list = [None, None]  # the tables object last seen and its edition (one per store version)
+
+
 def english_edition(tables: dict[str, dict[str, Any]] | None) -> EnglishEdition:
-    """The parallel English edition of every indexed document (``[]`` renderings when none has one)."""
-    return EnglishEdition(Rendering.from_json(r) for table in (tables or {}).values()
-                          for r in table.get("english", []) or [])
+    """The parallel English edition of every indexed document (no renderings when none has one).
+
+    Built once per tables object (the decline check and the composer of one question share it).
+    """
+    if _EDITION[0] is not tables or _EDITION[1] is None:
+        _EDITION[:] = [tables, EnglishEdition(Rendering.from_json(r) for table in (tables or {}).values()
+                                              for r in table.get("english", []) or [])]
+    return _EDITION[1]
 
 
 def _translate(candidates: list[AnswerSentence], hits: list[Hit], edition: EnglishEdition) -> None:

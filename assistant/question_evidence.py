@@ -6,12 +6,12 @@ edition (its BM25 vocabulary and dense view) and the English documents.
 """
 from __future__ import annotations
 
-import functools
 import math
 from typing import TYPE_CHECKING, Sequence
 
 from assistant.background import closeness as background_closeness
 from assistant.decline import QuestionEvidence, coverage, question_content
+from indexer.lexical import english_tokens
 from indexer.normalize import lexical_tokens
 from indexer.normalize import words as plain_words
 from indexer.store import ENGLISH_VIEW
@@ -21,32 +21,6 @@ if TYPE_CHECKING:
 
 TOP_PASSAGES = 3  # passages whose words count as "the best passages hold it"
 NEAREST = 5       # passages averaged for the closeness feature
-
-
-@functools.lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def english_tokens(text: str) -> list[str]:
-    """English BM25 tokens (bm25s: English stopwords out, Snowball stems), as the English view indexes them.
-
-    >>> english_tokens("How do governments use blockchains?")
-    ['how', 'do', 'govern', 'use', 'blockchain']
-    """
-    import bm25s
-
-    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_stemmer(), return_ids=False, show_progress=False)
-    return list(tokens[0]) if tokens else []
-
-
-def _idf(bm25, n_docs: int) -> dict[str, float]:
-    """IDF of every word of a bm25s index (``log(N / df)``; unseen words get ``log(N)`` + 1)."""
-    vocab, indptr = bm25.vocab_dict, bm25.scores["indptr"]
-    return {w: math.log(max(n_docs, 1) / max(1, int(indptr[i + 1] - indptr[i])))
-            for w, i in vocab.items() if i + 1 < len(indptr) and w}
 
 
 class EvidenceMeter:
@@ -60,8 +34,8 @@ class EvidenceMeter:
         if self._version == self.retriever._version:
             return
         r = self.retriever
-        self._fa_idf = _idf(r.lexical._retriever.bm25, r.lexical.size) if r.lexical.size else {}
-        self._en_idf = _idf(r.english_lexical._retriever.bm25, r.english_lexical.size) if r.english_lexical.size else {}
+        self._fa_idf = r.lexical.idf()
+        self._en_idf = r.english_lexical.idf()
         # English words of the English documents (abstract, cited works) count too
         for p in r.passages.values():
             if p.metadata.get("language") == "en":
@@ -81,13 +55,14 @@ class EvidenceMeter:
         r = self.retriever
         embed_model = embed_model or r.embed_model
         embedding = embed_model.get_query_embedding(question)
+        content = question_content(plain_words(question), frame)  # what is asked, not how
         sentences = [c.text for c in candidate_sentences(list(hits), language, r.tables)]
         if sentences:
             vectors = np.asarray(embed_model.get_text_embedding_batch(sentences), dtype=np.float32)
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
             q = np.asarray(embedding, dtype=np.float32)
             best = np.sort(vectors @ (q / (np.linalg.norm(q) + 1e-9)))[::-1]
-            c = np.asarray(embed_model.get_query_embedding(question_content(plain_words(question), frame)), dtype=np.float32)
+            c = np.asarray(embed_model.get_query_embedding(content), dtype=np.float32)
             content_top = float(np.max(vectors @ (c / (np.linalg.norm(c) + 1e-9))))
         else:
             best, content_top = np.zeros(1), 0.0
@@ -96,7 +71,6 @@ class EvidenceMeter:
             scores += [s for _pid, s in r.dense(question, NEAREST, embedding, view=ENGLISH_VIEW)]
         scores = sorted(scores, reverse=True)[:NEAREST] or [0.0]
         top = [h.passage for h in hits[:TOP_PASSAGES]]
-        content = question_content(plain_words(question), frame)  # coverage of what is asked, not of how
         if language == "en":
             words = english_tokens(content)
             idf = self._en_idf

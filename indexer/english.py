@@ -27,7 +27,6 @@ from typing import Iterable
 from indexer.normalize import match_key, split_sentences
 
 NOTICE_EN = "English rendering prepared for this knowledge base, not the author's text"
-NOTICE_FA = "ترجمه انگلیسی تهیه‌شده برای این پایگاه دانش، نه متن نویسنده"
 # a sentence split differently from its segment still matches when this share of its 4-grams is in one
 MIN_OVERLAP = 0.6
 
@@ -70,6 +69,7 @@ class EnglishEdition:
     def __init__(self, renderings: Iterable[Rendering]) -> None:
         self.renderings = [r for r in renderings if r.kind != "footnote"]
         self._by_key = {match_key(r.fa): r for r in self.renderings}
+        self._grams = [_grams(match_key(r.fa)) for r in self.renderings]
 
     def __len__(self) -> int:
         return len(self.renderings)
@@ -83,10 +83,10 @@ class EnglishEdition:
             return self._by_key[key]
         grams = _grams(key)
         best, best_share = None, 0.0
-        for r in self.renderings:
+        for r, r_grams in zip(self.renderings, self._grams):
             if line_start is not None and line_end is not None and (r.line_end < line_start or r.line_start > line_end):
                 continue
-            share = len(grams & _grams(match_key(r.fa))) / len(grams)
+            share = len(grams & r_grams) / len(grams)
             if share > best_share:
                 best, best_share = r, share
         return best if best_share >= MIN_OVERLAP else None

