@@ -5,9 +5,8 @@ import re
 
 import streamlit as st
 
-from app_ui import resources
 from app_ui.i18n import t as _t
-from app_ui.pages import _bot, _conf, _missing, html, label_safe
+from app_ui.pages import _bot, _conf, html
 from app_ui.render import block, esc, location, passage_html
 
 EXPORT_FORMATS = {"BibTeX": ("bibtex", "bib", "application/x-bibtex"),
@@ -20,10 +19,8 @@ CONFIDENCES = ("verified", "probable", "unknown")
 
 def page_sources(lang: str) -> None:
     st.header(_t("sources.title", lang))
-    sources = resources.optional("sources")
-    if sources is None:
-        _missing(lang, "sources")
-        return
+    from assistant import sources
+
     bot = _bot(lang)
     if bot is None:
         return
@@ -88,10 +85,8 @@ def _where_cited(sources, tables, key: str, lang: str) -> None:
 
 def page_summaries(lang: str) -> None:
     st.header(_t("sum.title", lang))
-    summarize = resources.optional("summarize")
-    if summarize is None:
-        _missing(lang, "summarize")
-        return
+    from assistant import summarize, summary_markdown
+
     bot = _bot(lang)
     if bot is None:
         return
@@ -109,19 +104,19 @@ def page_summaries(lang: str) -> None:
     if st.button(_t("sum.go", lang), key="sum_go", disabled=not query):
         with st.spinner(_t("ask.thinking", lang)):
             try:
-                kwargs = {"section": query} if mode == "section" else {"topic": query}
-                summary = summarize.summarize(bot, lang=out_lang, **kwargs)
+                section, topic = (query, None) if mode == "section" else (None, query)
+                summary = summarize.summarize(bot, section=section, topic=topic, lang=out_lang)
             except LookupError as exc:
                 st.error(str(exc))
                 return
             st.session_state["summary"] = summary
-            st.session_state["summary_md"] = summarize.to_markdown(summary).encode("utf-8")
-            st.session_state["summary_pdf"] = _pdf_bytes(summarize, summary)
-    summary = st.session_state.get("summary")
-    if summary is None:
+            st.session_state["summary_md"] = summary_markdown.to_markdown(summary).encode("utf-8")
+            st.session_state["summary_pdf"] = _pdf_bytes(summary)
+    shown = st.session_state.get("summary")
+    if shown is None:
         return
-    _render_summary(summary, lang)
-    name = re.sub(r"[^\w\u0600-\u06FF]+", "-", summary.title).strip("-")[:60] or "summary"
+    _render_summary(shown, lang)
+    name = re.sub(r"[^\w\u0600-\u06FF]+", "-", shown.title).strip("-")[:60] or "summary"
     c1, c2 = st.columns(2)
     c1.download_button(_t("sum.md", lang), st.session_state["summary_md"], file_name=f"{name}.md",
                        mime="text/markdown", key="sum_dl_md", on_click="ignore")
@@ -133,14 +128,16 @@ def page_summaries(lang: str) -> None:
         c2.warning(f"{_t('sum.pdf_failed', lang)} {pdf}")
 
 
-def _pdf_bytes(summarize, summary) -> bytes | str:
+def _pdf_bytes(summary) -> bytes | str:
     """The summary as PDF bytes, or the error message when it cannot be made."""
     import tempfile
     from pathlib import Path
 
+    from assistant.summary_pdf import to_pdf
+
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            path = summarize.to_pdf(summary, Path(tmp) / "summary.pdf")
+            path = to_pdf(summary, Path(tmp) / "summary.pdf")
             return Path(path).read_bytes()
     except Exception as exc:  # noqa: BLE001 — shown beside the Markdown download
         return str(exc) or type(exc).__name__

@@ -43,7 +43,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.show_original": {"fa": "نمایش متن اصلی (فارسی)", "en": "Show the original (Persian)"},
     "ask.abstained_more": {"fa": "نزدیک‌ترین بخش‌ها را در زیر می‌بینید؛ شاید کمک کنند.",
                            "en": "The closest passages are listed below in case they help."},
-    "ask.citations": {"fa": "ارجاع‌ها — برای دیدن متن روی شماره بزنید", "en": "Citations — click a number to see the passage"},
+    "ask.citations": {"fa": "ارجاع‌ها — برای دیدن متن روی شماره بزنید",
+                      "en": "Citations — click a number to see the passage"},
     "ask.passage": {"fa": "بخش ارجاع‌شده", "en": "Cited passage"},
     "ask.section": {"fa": "بخش", "en": "Section"},
     "ask.location": {"fa": "محل", "en": "Location"},
@@ -121,8 +122,6 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "No results yet. Run `python -m evals run`."},
     "eval.file": {"fa": "آخرین نتیجه", "en": "Latest result"},
     # degrade
-    "missing.module": {"fa": "این بخش هنوز آماده نیست (ماژول {mod} نصب نشده است).",
-                       "en": "This page is not ready yet (module {mod} is not available)."},
     "privacy": {"fa": "آمار استفاده خاموش است و برنامه به اینترنت وصل نمی‌شود.",
                 "en": "Usage statistics are off and the app makes no outbound requests."},
 }
@@ -134,6 +133,3 @@ def t(key: str, lang: str, **fmt: object) -> str:
     text = entry.get(lang) or entry.get("en") or key
     return text.format(**fmt) if fmt else text
 
-
-def direction(lang: str) -> str:
-    return "rtl" if lang == "fa" else "ltr"

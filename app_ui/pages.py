@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -13,6 +13,9 @@ from app_ui.i18n import t as _t
 from app_ui.render import block, esc, location, passage_html, text_dir
 from indexer.chunking import SECTION_SEP
 from indexer.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from assistant.result import AskResult
 
 EVAL_DIR = PROJECT_ROOT / "evals" / "results"
 
@@ -41,38 +44,33 @@ def _bot(lang: str):
         return None
 
 
-def _missing(lang: str, mod: str) -> None:
-    st.info(_t("missing.module", lang, mod=f"assistant.{mod}"))
-
-
 def _conf(lang: str, value: str | None) -> str:
     return _t(f"conf.{value or 'unknown'}", lang)
 
 
 # ---------------------------------------------------------------------------------------- ask
-def citation_numbers(result: dict) -> list[str]:
+def citation_numbers(result: AskResult) -> list[str]:
     """Passage ids in the order the answer first cites them (citation n is index n-1)."""
     order: list[str] = []
-    for sentence in result.get("sentences", []):
-        for pid in sentence.get("passage_ids", []):
+    for sentence in result.sentences:
+        for pid in sentence.passage_ids:
             if pid not in order:
                 order.append(pid)
     return order
 
 
-def answer_html(result: dict) -> str:
+def answer_html(result: AskResult) -> str:
     """The answer, sentence by sentence, each followed by its numbered citations."""
     order = citation_numbers(result)
     parts = []
-    for sentence in result["sentences"]:
-        marks = "".join(f'<sup class="kb-cite">[{order.index(pid) + 1}]</sup>'
-                        for pid in sentence.get("passage_ids", []))
-        parts.append(f"{esc(sentence['text'])}{marks}")
+    for sentence in result.sentences:
+        marks = "".join(f'<sup class="kb-cite">[{order.index(pid) + 1}]</sup>' for pid in sentence.passage_ids)
+        parts.append(f"{esc(sentence.text)}{marks}")
     # the direction follows the answer's sentences (a Persian answer to an English question reads
     # RTL, even when its sentences quote English terms such as «(Statesmanship)»)
-    langs = [s.get("language") for s in result["sentences"] if s.get("language") in ("fa", "en")]
+    langs = [s.language for s in result.sentences if s.language in ("fa", "en")]
     lang = max(("fa", "en"), key=langs.count) if langs else None
-    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.get("answer", ""), lang)}">'
+    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.answer, lang)}">'
             + " ".join(parts) + "</div>")
 
 
@@ -112,59 +110,55 @@ def _passage_label(n: int | None, passage: dict, lang: str) -> str:
     return label_safe(f"{head}{title}" + (f" · {loc}" if loc else ""))
 
 
-def render_exchange(result: dict, tables: dict, lang: str) -> None:
+def render_exchange(result: AskResult, tables: dict, lang: str) -> None:
     with st.chat_message("user"):
-        html(block(result["question"]))
+        html(block(result.question))
     with st.chat_message("assistant"):
-        passages = {p["id"]: p for p in result["passages"]}
-        if result["abstained"]:
-            offtopic = result.get("abstain_kind") == "offtopic"
+        passages = {h.passage.id: h.to_json() for h in result.passages}
+        if result.decline:
+            offtopic = result.decline.kind == "offtopic"
             html(f'<div class="kb-abstain" dir="{"rtl" if lang == "fa" else "ltr"}" data-kb="abstained">'
                  f'{esc(_t("ask.offtopic" if offtopic else "ask.abstained", lang))}</div>')
-            if result["passages"] and not offtopic:
+            if passages and not offtopic:
                 st.caption(_t("ask.abstained_more", lang))
-                for p in result["passages"][:3]:
+                for p in list(passages.values())[:3]:
                     with st.expander(_passage_label(None, p, lang)):
                         _passage_details(p, [], tables, lang)
             return
-        answer = result.get("answer") or ""
-        first = answer.split("\n", 1)[0]
-        translated = any(x.get("original") for x in result["sentences"])
-        if "\n" in answer and not translated and not any(first.startswith(x["text"]) for x in result["sentences"]):
-            html(block(first, None, "kb-meta kb-note"))  # e.g. "answered from the Persian text" + glosses
+        originals = [x.original for x in result.sentences if x.original]
+        if result.note and not originals:
+            html(block(result.note, None, "kb-meta kb-note"))  # "answered from the Persian text" + glosses
         html(answer_html(result))
-        originals = [x for x in result["sentences"] if x.get("original")]
         if originals:
             st.caption(_t("ask.translated", lang))
             with st.expander(_t("ask.show_original", lang)):
                 html('<div class="kb-block" dir="rtl" data-kb="originals">'
-                     + " ".join(esc(x["original"]) for x in originals) + "</div>")
+                     + " ".join(esc(x) for x in originals) + "</div>")
         st.caption(_t("ask.citations", lang))
         for n, pid in enumerate(citation_numbers(result), 1):
-            p = passages.get(pid)
-            if not p:
+            if pid not in passages:
                 continue
-            support = [s.get("original") or s["text"] for s in result["sentences"] if pid in s.get("passage_ids", [])]
+            p = passages[pid]
+            support = [s.original or s.text for s in result.sentences if pid in s.passage_ids]
             with st.expander(_passage_label(n, p, lang)):
                 _passage_details(p, support, tables, lang)
-        if result.get("citations"):
-            html(_works_html(result["citations"], lang, _t("ask.answer_works", lang)))
-        if result.get("latency_ms") is not None:
-            st.caption(f"{_t('ask.latency', lang)} {result['latency_ms']:.0f} ms")
+        if result.citations:
+            html(_works_html([c.to_json() for c in result.citations], lang, _t("ask.answer_works", lang)))
+        st.caption(f"{_t('ask.latency', lang)} {result.latency_ms:.0f} ms")
 
 
 def page_ask(lang: str) -> None:
     st.header(_t("ask.title", lang))
     st.caption(_t("ask.hint", lang))
     bot = _bot(lang)
-    history: list[dict] = st.session_state.setdefault("chat", [])
+    history: list[AskResult] = st.session_state.setdefault("chat", [])
     question = st.chat_input(_t("ask.placeholder", lang), key="ask_input")
     if bot is None:
         return
     if question and question.strip():
         # a follow-up is read in the context of the last two questions (off-topic ones left out);
         # the "new conversation" button below clears it
-        context = " ".join(r["question"] for r in history[-2:] if r.get("abstain_kind") != "offtopic")
+        context = " ".join(r.question for r in history[-2:] if not (r.decline and r.decline.kind == "offtopic"))
         with st.spinner(_t("ask.thinking", lang)):
             history.append(bot.ask(question, context=context or None))
     for result in history:
@@ -186,7 +180,7 @@ def _strip_overlap(prev: str, nxt: str) -> str:
 def document_sections(bot, doc_id: str) -> list[dict[str, Any]]:
     """Sections of one document in reading order: title, level, text, pages, language."""
     outline = bot.tables.get(doc_id, {}).get("outline") or []
-    levels = {}
+    levels: dict[str, int] = {}
     for item in outline:
         if isinstance(item, dict) and item.get("title"):
             levels.setdefault(item["title"], item.get("level", 1))
@@ -198,7 +192,8 @@ def document_sections(bot, doc_id: str) -> list[dict[str, Any]]:
         title = m.get("section") or ""
         if not sections or sections[-1]["path"] != title:
             leaf = title.split(SECTION_SEP)[-1].strip() if title else ""
-            sections.append({"path": title, "title": leaf or "—", "level": levels.get(leaf, title.count(SECTION_SEP) + 1),
+            level = levels.get(leaf, title.count(SECTION_SEP) + 1)
+            sections.append({"path": title, "title": leaf or "—", "level": level,
                              "text": p.text, "pages": set(), "language": m.get("language")})
         else:
             sections[-1]["text"] += "\n\n" + _strip_overlap(sections[-1]["text"], p.text)
@@ -252,8 +247,9 @@ def page_glossary(lang: str) -> None:
     bot = _bot(lang)
     if bot is None:
         return
-    sources = resources.optional("sources")
-    entries = _glossary_entries(bot, sources)
+    from assistant.sources import glossary
+
+    entries = list(glossary(bot.tables))
     query = st.text_input(_t("glossary.search", lang), key="glossary_q").strip().lower()
     if query:
         entries = [e for e in entries if query in (e.get("fa") or "").lower() or query in (e.get("en") or "").lower()]
@@ -270,15 +266,6 @@ def page_glossary(lang: str) -> None:
                 html(f'<div class="kb-meta" dir="auto">{esc(p.get("section") or "—")} · '
                      f'{esc(location(p, lambda k: _t(k, lang)))}</div>')
                 html(passage_html(p["text"], [term] if term else [], p.get("language")))
-
-
-def _glossary_entries(bot, sources) -> list[dict]:
-    if sources is not None:
-        return list(sources.glossary(bot.tables))
-    out = []
-    for table in bot.tables.values():
-        out.extend(table.get("glossary", []))
-    return out
 
 
 def _occurrences(bot, term: str, entry: dict) -> list[dict]:
@@ -312,7 +299,7 @@ def page_maintainers(lang: str) -> None:
     if not hmac.compare_digest(token.encode(), settings.admin_token.encode()):
         st.error(_t("admin.bad_token", lang))
         return
-    from indexer.documents import check_doc_id, DocumentSpec, discover
+    from indexer.documents import DocumentSpec, check_doc_id, discover
     from indexer.errors import DocumentError
     from indexer.pipeline import build_index
     from indexer.store import read_state

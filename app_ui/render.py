@@ -68,7 +68,8 @@ def find_spans(text: str, sentences: Iterable[str]) -> list[tuple[int, int]]:
             words = sentence.split()
             for size in (len(words) * 2 // 3, len(words) // 2):  # a trimmed sentence still locates
                 if size >= 4:
-                    match = _pattern(" ".join(words[:size])).search(text)
+                    shorter = _pattern(" ".join(words[:size]))
+                    match = shorter.search(text) if shorter else None
                     if match:
                         break
         if match:
@@ -152,7 +153,8 @@ def page_css(lang: str) -> str:
             "{direction:rtl;text-align:right}",
             "[data-testid='stRadio'] [role='radiogroup']{direction:rtl}",
             "[data-testid='stMain'] [data-testid='stRadio'],[data-testid='stMain'] [data-testid='stButton'],"
-            "[data-testid='stMain'] [data-testid='stDownloadButton'],[data-testid='stMain'] [data-testid='stSelectbox'],"
+            "[data-testid='stMain'] [data-testid='stDownloadButton'],"
+            "[data-testid='stMain'] [data-testid='stSelectbox'],"
             "[data-testid='stMain'] [data-testid='stTextInput'],[data-testid='stMain'] [data-testid='stFileUploader']"
             "{direction:rtl}",
         ]

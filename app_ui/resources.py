@@ -1,12 +1,9 @@
-"""Process-wide resources: settings, the assistant (model + store), optional modules.
+"""Process-wide resources: settings and the assistant (model + store).
 
 The assistant (embedding model, Chroma client, BM25, tables) is created once per process with
 ``st.cache_resource``; it reopens the store by itself when a build publishes a new version.
 """
 from __future__ import annotations
-
-import importlib
-from types import ModuleType
 
 import streamlit as st
 
@@ -32,11 +29,3 @@ def assistant():
     bot = _assistant(str(s.store_dir), s)
     bot.retriever.refresh()
     return bot
-
-
-def optional(name: str) -> ModuleType | None:
-    """``assistant.<name>`` when that module exists, else None (the page then says so)."""
-    try:
-        return importlib.import_module(f"assistant.{name}")
-    except ImportError:
-        return None

@@ -5,9 +5,13 @@ import argparse
 import json
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from indexer import offline as _offline  # noqa: F401
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
+
+if TYPE_CHECKING:
+    from assistant.result import AskResult
 
 
 OFFTOPIC = {"en": "This question is outside what this knowledge base covers: one paper on smart statesmanship "
@@ -18,37 +22,36 @@ OFFTOPIC = {"en": "This question is outside what this knowledge base covers: one
                   "استناد می‌کند."}
 
 
-def _print_human(result: dict, show_original: bool = False) -> None:
-    print(f"❓ {result['question']}")
-    if result["abstained"] and result.get("abstain_kind") == "offtopic":
-        print(OFFTOPIC.get(result["language"], OFFTOPIC["en"]))
+def _print_human(result: AskResult, show_original: bool = False) -> None:
+    print(f"❓ {result.question}")
+    if result.decline and result.decline.kind == "offtopic":
+        print(OFFTOPIC.get(result.language, OFFTOPIC["en"]))
         return  # the nearest passages of an off-topic question are not related to it
-    elif result["abstained"]:
+    elif result.decline:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
-        if result.get("abstain_reason"):
-            print(f"  ({result['abstain_reason']})")
+        print(f"  ({result.decline.reason})")
     else:
-        if result["language"] == "en" and result["answer"].startswith("("):
-            # the note that the answer quotes the Persian text, and the English glosses
-            print("  " + result["answer"].split("\n")[0])
-        ids = {p["id"]: i for i, p in enumerate(result["passages"], start=1)}
-        for s in result["sentences"]:
-            marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s["passage_ids"])
-            print(f"  {s['text']} {marks}")
-            if show_original and s.get("original"):
-                print(f"      original: {s['original']}")
+        if result.note:  # the answer is an English rendering, or quotes Persian text (with glosses)
+            print("  " + result.note)
+        ids = {h.passage.id: i for i, h in enumerate(result.passages, start=1)}
+        for s in result.sentences:
+            marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s.passage_ids)
+            print(f"  {s.text} {marks}")
+            if show_original and s.original:
+                print(f"      original: {s.original}")
     print()
-    for i, p in enumerate(result["passages"], start=1):
+    for i, hit in enumerate(result.passages, start=1):
+        p = hit.to_json()
         where = f"lines {p['line_start']}–{p['line_end']}"
         if p.get("page"):
             where += f", page {p['page']}"
         print(f"[{i}] {p['id']} · {p['section'] or '-'} · {where} · score {p['score']}")
         text = p["text"]
         print("    " + (text[:300] + "…" if len(text) > 300 else text))
-    if result["citations"]:
+    if result.citations:
         print("\nCited works:")
-        for c in result["citations"]:
-            print(f"  - {c['key']}: {c['reference'] or 'not in reference list'}")
+        for c in result.citations:
+            print(f"  - {c.key}: {c.reference or 'not in reference list'}")
 
 
 class Session:
@@ -67,10 +70,10 @@ class Session:
         """The last two questions: enough for "and its risks?" after "and what are its tools?"."""
         return " ".join(t["question"] for t in self.turns[-2:]) or None
 
-    def add(self, result: dict) -> None:
-        if result.get("abstained") and result.get("abstain_kind") == "offtopic":
+    def add(self, result: AskResult) -> None:
+        if result.decline and result.decline.kind == "offtopic":
             return  # an off-topic question does not become the context of the next one
-        self.turns.append({"question": result["question"]})
+        self.turns.append({"question": result.question})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.turns[-20:], ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -92,9 +95,8 @@ def cmd_ask(args) -> int:
                     continue
                 item = json.loads(line)
                 result = bot.ask(item["question"], k=args.k)
-                result = {"id": item.get("id"), **result}
                 if args.json:
-                    print(json.dumps(result, ensure_ascii=False), flush=True)
+                    print(json.dumps({"id": item.get("id"), **result.to_json()}, ensure_ascii=False), flush=True)
                 else:
                     _print_human(result, args.show_original)
                     print("-" * 60)
@@ -108,7 +110,7 @@ def cmd_ask(args) -> int:
     if session:
         session.add(result)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
         _print_human(result, args.show_original)
     return 0

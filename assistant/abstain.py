@@ -42,7 +42,8 @@ _ASKS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(p, re.IGNORE
     ("share", r"(what|which) (share|percentage|proportion|fraction|percent)|how many percent|"
               r"چند درصد|چه درصدی|چه سهمی|چه نسبتی"),
     ("money", r"how much\b(?=.*\b(invest|spen[dt]|cost|pa(y|id)|fund|allocat|budget|money|sav|earn|rais|price))|"
-              r"what amount|what (was|is|were) (the )?([\w'’\-]+ ){0,3}(cost|budget|price|spending|expenditure)s?(?= *(\?|$|in |of |for |on ))|what budget|"
+              r"what amount|what (was|is|were) (the )?([\w'’\-]+ ){0,3}(cost|budget|price|spending|expenditure)s?"
+              r"(?= *(\?|$|in |of |for |on ))|what budget|"
               r"how expensive|چه مبلغی|چه میزان|چقدر|چه بودجه|بودجه|هزینه‌ای|چند (دلار|ریال|یورو|تومان)"),
     ("year", r"(in|during) (which|what) year|which year|what year|"
              r"when (was|were|did)\b.*\b(pass|enact|adopt|approv|launch|found|establish|introduc|ratif)|"
@@ -126,7 +127,8 @@ class AbstentionRule:
         if not passages:
             return AbstentionDecision(True, "no passage retrieved")
         for name in _ACRONYM.findall(question):
-            if len(name) > 1 and not _NUMBER_WITH_SUFFIX.fullmatch(name) and not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", " ".join(passages), re.I) \
+            in_corpus = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", " ".join(passages), re.I)
+            if len(name) > 1 and not _NUMBER_WITH_SUFFIX.fullmatch(name) and not in_corpus \
                     and name.lower() not in self.vocabulary:
                 return AbstentionDecision(True, f"{name!r} does not occur in the corpus")
         if self.term_rule:
@@ -149,7 +151,7 @@ class AbstentionRule:
 
     def _in_corpus(self, pair: TermPair) -> bool:
         if pair not in self._present:
-            self._present[pair] = self.corpus.has(pair)
+            self._present[pair] = self.corpus is not None and self.corpus.has(pair)
         return self._present[pair]
 
     def _quantity_given(self, kind: str, rest: str, language: str, passages: list[str]) -> bool:

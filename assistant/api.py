@@ -8,11 +8,14 @@ import time
 from typing import Any
 
 from assistant.abstain import AbstentionRule, corpus_rule
-from assistant.answer import compose, render_answer
+from assistant.answer import AnswerSentence, answer_note, compose, render_answer
 from assistant.citations import cited_works
-from assistant.decline import DeclineModel
+from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
-from assistant.retrieval import YEAR, Hit, HybridRetriever
+from assistant.fusion import Hit, RankedList, WeightedRRF
+from assistant.question_evidence import EvidenceMeter
+from assistant.result import AskResult, CitedWork, Decline
+from assistant.retrieval import YEAR, HybridRetriever
 from indexer.lang import detect_language
 from indexer.settings import Settings
 
@@ -22,18 +25,23 @@ class Assistant:
 
     >>> from indexer.settings import Settings
     >>> bot = Assistant(Settings.load())            # doctest: +SKIP
-    >>> bot.ask("سه ساحت کشورداری هوشمند کدام‌اند؟")["passages"][0]["section"]  # doctest: +SKIP
+    >>> bot.ask("سه ساحت کشورداری هوشمند کدام‌اند؟").passages[0].passage.metadata["section"]  # doctest: +SKIP
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.load()
         self.retriever = HybridRetriever(self.settings)
+        self._abstention: AbstentionRule | None = None
+        self._abstention_version: Any = None
+        self._meter: EvidenceMeter | None = None
+        self._embedder: CachedEmbedding | None = None
+        self._decline_model: DeclineModel | None = DeclineModel.load()
 
     @property
     def abstention(self) -> AbstentionRule:
         """The abstention rule over the live corpus vocabulary (rebuilt when the store changes)."""
         version = self.retriever.state["version"]
-        if getattr(self, "_abstention_version", None) != version:
+        if self._abstention is None or self._abstention_version != version:
             # both editions: a name or number may be in the paper only in its English rendering
             texts = [t for p in self.retriever.passages.values() for t in (p.text, p.metadata.get("text_en")) if t]
             self._abstention = corpus_rule(
@@ -48,13 +56,12 @@ class Assistant:
     def tables(self) -> dict[str, dict[str, Any]]:
         return self.retriever.tables
 
-    def evidence(self, question: str, hits: list[Hit] | None = None, frame: frozenset[str] | None = None):
-        """What the corpus offers the question (:class:`assistant.decline.QuestionEvidence`); ``frame``: the
-        words that frame questions (default: those the decline model learned for the question's language)."""
-        from assistant.question_evidence import EvidenceMeter
-
+    def evidence(self, question: str, hits: list[Hit] | None = None,
+                 frame: frozenset[str] | None = None) -> QuestionEvidence:
+        """What the corpus offers the question; ``frame``: the words that frame questions (default: those the
+        decline model learned for the question's language)."""
         self.retriever.refresh()
-        if getattr(self, "_meter", None) is None:
+        if self._meter is None:
             self._meter = EvidenceMeter(self.retriever)
         language = detect_language(question)
         if hits is None:
@@ -66,19 +73,19 @@ class Assistant:
     @property
     def embedder(self) -> CachedEmbedding:
         """The retriever's embedding model, remembering the sentences it embedded (decline check, answer)."""
-        if getattr(self, "_embedder", None) is None or self._embedder.model is not self.retriever.embed_model:
+        if self._embedder is None or self._embedder.model is not self.retriever.embed_model:
             self._embedder = CachedEmbedding(self.retriever.embed_model)
         return self._embedder
 
-    def retrieve(self, question: str, k: int | None = None) -> list[dict[str, Any]]:
-        """The passages for a question, best first (the ``passages`` list of :meth:`ask`)."""
+    def retrieve(self, question: str, k: int | None = None) -> list[Hit]:
+        """The passages for a question, best first (the ``passages`` of :meth:`ask`)."""
         self.retriever.refresh()
-        return [h.to_json() for h in self._hits(question, k)]
+        return self._hits(question, k)
 
     def _hits(self, question: str, k: int | None) -> list[Hit]:
         return self.retriever.retrieve(question, k or self.settings.top_k)
 
-    def _compose(self, question: str, hits: list[Hit], language: str) -> list:
+    def _compose(self, question: str, hits: list[Hit], language: str) -> list[AnswerSentence]:
         """Answer sentences: the optional LLM backend when enabled, else the extractive composer."""
         if self.settings.llm_enabled:
             from assistant.llm import generate_answer
@@ -89,8 +96,7 @@ class Assistant:
 
     @property
     def decline_model(self) -> DeclineModel | None:
-        if not hasattr(self, "_decline_model"):
-            self._decline_model = DeclineModel.load()
+        """The off-topic model (:mod:`assistant.decline`), None when its file is missing."""
         return self._decline_model
 
     def names_the_corpus(self, question: str) -> bool:
@@ -100,9 +106,9 @@ class Assistant:
         return bool(YEAR.search(question) and self.retriever.citation_matches(question))
 
     def _decline(self, question: str, language: str, hits: list[Hit],
-                 read_as: str | None = None) -> tuple[str | None, str | None]:
-        """``(kind, reason)`` of a decline — ``"offtopic"`` (the model of :mod:`assistant.decline`) or
-        ``"unanswerable"`` (the rules of :mod:`assistant.abstain`) — or ``(None, None)`` to answer.
+                 read_as: str | None = None) -> Decline | None:
+        """Why not to answer — ``"offtopic"`` (the model of :mod:`assistant.decline`) or ``"unanswerable"``
+        (the rules of :mod:`assistant.abstain`) — or ``None`` to answer.
 
         In a conversation (``read_as`` ≠ ``question``) the off-topic model still judges the question alone,
         against its own passages: a conversation never makes "Who painted the Mona Lisa?" fit. The price: a
@@ -110,7 +116,7 @@ class Assistant:
         risks?" is read in context.
         """
         if not hits:
-            return "unanswerable", "no passage retrieved"
+            return Decline("unanswerable", "no passage retrieved")
         # the model compares the question with text in its own language; when no retrieved passage offers
         # any (an English question over Persian documents without an English edition) it cannot judge
         own_language = any(h.passage.metadata.get("language") == language
@@ -120,10 +126,10 @@ class Assistant:
             own_hits = hits if not read_as or read_as == question else None
             decision = self.decline_model.decide(self.evidence(question, own_hits), language)
             if decision.decline:
-                return "offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})"
+                return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
         rule = self.abstention.decide(question, language, [
             h.passage.text + " " + (h.passage.metadata.get("text_en") or "") for h in hits])
-        return ("unanswerable", rule.reason) if rule.abstain else (None, None)
+        return Decline("unanswerable", rule.reason) if rule.abstain else None
 
     def _hits_in_context(self, question: str, read_as: str, k: int | None) -> list[Hit]:
         """A follow-up's passages: the question alone and the question read in context, fused (RRF).
@@ -133,14 +139,11 @@ class Assistant:
         the previous topic from the second list.
         """
         n = k or self.settings.top_k
-        fused: dict[str, Hit] = {}
-        for hits in (self._hits(question, n * 2), self._hits(read_as, n * 2)):
-            for rank, hit in enumerate(hits, start=1):
-                entry = fused.setdefault(hit.passage.id, Hit(hit.passage, 0.0, hit.dense, hit.lexical))
-                entry.score += 1.0 / (self.settings.rrf_k + rank)
-        return sorted(fused.values(), key=lambda h: -h.score)[:n]
+        lists = [RankedList(name, 1.0, [(h.passage.id, h.score) for h in self._hits(text, n * 2)])
+                 for name, text in (("question", question), ("in-context", read_as))]
+        return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 
-    def ask(self, question: str, k: int | None = None, context: str | None = None) -> dict[str, Any]:
+    def ask(self, question: str, k: int | None = None, context: str | None = None) -> AskResult:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3).
 
         ``context``: the conversation so far (the previous question as it was read); the question is
@@ -157,22 +160,16 @@ class Assistant:
             hits = self._hits_in_context(question, read_as, k)
         else:
             hits = self._hits(question, k)
-        kind, reason = self._decline(question, language, hits, read_as)
-        sentences = self._compose(read_as, hits, language) if hits and not kind else []
-        abstained = not sentences
-        if abstained and not kind:
-            kind, reason = "unanswerable", "no answer sentence found"
-        result = {
-            "question": question,
-            "read_as": read_as,
-            "language": language,
-            "abstained": abstained,
-            "abstain_kind": kind if abstained else None,
-            "abstain_reason": reason if abstained else None,
-            "answer": "" if abstained else render_answer(sentences, language),
-            "sentences": [s.to_json() for s in sentences],
-            "passages": [h.to_json() for h in hits],
-            "citations": cited_works([s.original or s.text for s in sentences], self.tables),
-            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-        return result
+        decline = self._decline(question, language, hits, read_as)
+        sentences = self._compose(read_as, hits, language) if hits and not decline else []
+        if not sentences and not decline:
+            decline = Decline("unanswerable", "no answer sentence found")
+        works = cited_works([s.original or s.text for s in sentences], self.tables)
+        return AskResult(
+            question=question, read_as=read_as, language=language,
+            answer=render_answer(sentences, language) if sentences else "",
+            sentences=sentences, passages=hits,
+            citations=[CitedWork(w["key"], w.get("reference"), w.get("confidence")) for w in works],
+            decline=decline,
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+            note=answer_note(sentences, language))

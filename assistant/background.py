@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.selection import unit
+
 BACKGROUND_FILE = Path(__file__).resolve().parent / "data" / "background_fa.npy"
 # the sources and how many sentences each gives (8–40 words, drawn with a fixed seed)
 SOURCES = {"perdt-train.txt": 400, "updt.txt": 400, "tico19-fa.txt": 400, "ntrex128-fa.txt": 400}
@@ -30,8 +32,7 @@ def background_vectors() -> np.ndarray | None:
     """The shipped background vectors (unit length, float32), or None when the file is missing."""
     if not BACKGROUND_FILE.is_file():
         return None
-    vectors = np.load(BACKGROUND_FILE).astype(np.float32)
-    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+    return unit(np.load(BACKGROUND_FILE))
 
 
 def closeness(query_vector) -> float:
@@ -39,8 +40,7 @@ def closeness(query_vector) -> float:
     vectors = background_vectors()
     if vectors is None:
         return 0.0
-    q = np.asarray(query_vector, dtype=np.float32)
-    return float(np.max(vectors @ (q / (np.linalg.norm(q) + 1e-9))))
+    return float(np.max(vectors @ unit(query_vector)))
 
 
 def sample_sentences(text_dir: Path) -> list[str]:
@@ -59,8 +59,7 @@ def build(text_dir: Path, out: Path = BACKGROUND_FILE) -> int:
     from indexer.settings import Settings
 
     sentences = sample_sentences(text_dir)
-    vectors = np.asarray(get_embedding(Settings.load()).get_text_embedding_batch(sentences), dtype=np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    vectors = unit(get_embedding(Settings.load()).get_text_embedding_batch(sentences))
     np.save(out, vectors.astype(np.float16))
     background_vectors.cache_clear()
     return len(sentences)

@@ -145,11 +145,13 @@ class DeclineModel:
                 "frame": {lang: sorted(words) for lang, words in self.frame.items()}}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
-    def _z(self, evidence: QuestionEvidence) -> list[float]:
-        return [(x - m) / s for x, m, s in zip(evidence.vector(), self.mean, self.scale)]
-
     def probability(self, evidence: QuestionEvidence) -> float:
-        z = self._z(evidence)
+        """P(the question is about the knowledge base's field) from its evidence."""
+        return self.probability_of(evidence.vector())
+
+    def probability_of(self, vector: Sequence[float]) -> float:
+        """:meth:`probability` of a feature vector (:meth:`QuestionEvidence.vector`)."""
+        z = [(x - m) / s for x, m, s in zip(vector, self.mean, self.scale)]
         logit = self.bias + sum(w * x for w, x in zip(self.weights, z))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
 

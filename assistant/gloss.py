@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from assistant.lexicon import Lexicon, english_question_words
@@ -33,14 +33,15 @@ class GlossIndex:
     @classmethod
     def build(cls, tokens_by_passage: Mapping[str, str], lexicon: Lexicon) -> "GlossIndex":
         """Gloss each passage's space-joined BM25 tokens; passages with no glossed word are left out."""
-        nodes = []
+        nodes: list[BaseNode] = []
         for pid, tokens in tokens_by_passage.items():
             gloss = lexicon.gloss(tokens.split())
             if gloss:
                 nodes.append(TextNode(id_=pid, text=" ".join(gloss)))
         if not nodes:
             return cls(None, 0)
-        retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None, token_pattern=r"(?u)\S+",
+        retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None,  # type: ignore[arg-type]
+                                  token_pattern=r"(?u)\S+",
                                   similarity_top_k=min(50, len(nodes)))
         return cls(retriever, len(nodes))
 
@@ -51,4 +52,4 @@ class GlossIndex:
             return []
         self._retriever.similarity_top_k = min(k, self.size)
         hits = self._retriever.retrieve(QueryBundle(" ".join(words)))
-        return [(h.node.node_id, float(h.score)) for h in hits if h.score > 0]
+        return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]

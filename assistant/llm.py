@@ -28,8 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer import AnswerSentence, _citation_keys, compose
-from assistant.retrieval import Hit
+from assistant.answer import AnswerSentence, citation_keys, compose
+from assistant.fusion import Hit
+from assistant.selection import unit
+from indexer.grams import GramPool, ngrams, normalise
 from indexer.lang import detect_language
 from indexer.normalize import split_sentences
 
@@ -122,9 +124,7 @@ def _numbers(text: str) -> list[int]:
 
 
 def ngram_support(sentence: str, passage: str) -> float:
-    """Share of the sentence's character 4-grams that occur in the passage (evals' normalisation)."""
-    from evals.metrics import GramPool, ngrams, normalise
-
+    """Share of the sentence's character 4-grams that occur in the passage (the scorer's normalisation)."""
     grams = ngrams(normalise(sentence))
     if not grams:
         return 1.0
@@ -136,7 +136,7 @@ def ngram_support(sentence: str, passage: str) -> float:
 def verify(sentences: list[ParsedSentence], hits: list[Hit], embed_model=None,
            similarity: float = SUPPORT_SIMILARITY, ngram: float = SUPPORT_NGRAM) -> list[dict]:
     """Check each sentence against its cited passages: ``[{text, numbers, supported, how, score}]``."""
-    out = []
+    out: list[dict[str, Any]] = []
     pending: list[tuple[int, list[str]]] = []
     for s in sentences:
         valid = [n for n in s.numbers if 1 <= n <= len(hits)]
@@ -154,11 +154,11 @@ def verify(sentences: list[ParsedSentence], hits: list[Hit], embed_model=None,
         out.append(row)
     if pending and embed_model is not None:
         texts = [out[i]["text"] for i, _ in pending]
-        vecs = _unit(embed_model.get_text_embedding_batch(texts))
+        vecs = unit(embed_model.get_text_embedding_batch(texts))
         for (i, cited), v in zip(pending, vecs):
             if not cited:
                 continue
-            cv = _unit(embed_model.get_text_embedding_batch(cited))
+            cv = unit(embed_model.get_text_embedding_batch(cited))
             sim = float(np.max(cv @ v))
             if sim >= similarity:
                 out[i].update(supported=True, how="e5", score=round(sim, 3))
@@ -167,19 +167,17 @@ def verify(sentences: list[ParsedSentence], hits: list[Hit], embed_model=None,
     return out
 
 
-def _unit(vectors) -> np.ndarray:
-    v = np.asarray(vectors, dtype=np.float32)
-    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
-
-
 def make_llm(settings):
     """llama-index ``OpenAILike`` client for the configured endpoint."""
+    from indexer.extras import require
+
+    require("llama_index.llms.openai_like", "the generative backend (llm_enabled)")
     from llama_index.llms.openai_like import OpenAILike
 
     return OpenAILike(model=settings.llm_model, api_base=settings.llm_base_url, api_key=settings.llm_api_key,
                       is_chat_model=True, is_function_calling_model=False, temperature=0.0,
-                      context_window=int(getattr(settings, "llm_context_window", 8192)),
-                      timeout=float(getattr(settings, "llm_timeout_s", 120.0)), max_retries=1)
+                      context_window=settings.llm_context_window,
+                      timeout=settings.llm_timeout_s, max_retries=1)
 
 
 def generate_answer(question: str, hits: list[Hit], settings, embed_model=None, llm=None,
@@ -191,7 +189,7 @@ def generate_answer(question: str, hits: list[Hit], settings, embed_model=None, 
     if not question.strip() or not hits:
         return []
     language = detect_language(question)
-    unsupported = unsupported or getattr(settings, "llm_unsupported", "drop")
+    unsupported = unsupported or settings.llm_unsupported
     max_sentences = settings.answer_max_sentences + 1
     try:
         llm = llm or make_llm(settings)
@@ -214,7 +212,7 @@ def generate_answer(question: str, hits: list[Hit], settings, embed_model=None, 
             text=row["text"], passage_ids=ids, score=row["score"],
             rank=row["numbers"][0] - 1 if row["numbers"] else -1, language=detect_language(row["text"]),
             section=meta.get("section") or None, page=meta.get("page") or None,
-            line_start=meta.get("line_start"), citations=_citation_keys(row["text"]),
+            line_start=meta.get("line_start"), citations=citation_keys(row["text"]),
             generated=True, supported=row["supported"], support=row["how"]))
     return out
 
@@ -240,7 +238,7 @@ def calibrate(settings, samples: int = 300, seed: int = 0) -> dict[str, Any]:
 
     def vecs(pid: str) -> np.ndarray:
         if pid not in cache:
-            cache[pid] = _unit(emb.get_text_embedding_batch(sents[pid]))
+            cache[pid] = unit(emb.get_text_embedding_batch(sents[pid]))
         return cache[pid]
 
     neg = []
@@ -259,7 +257,8 @@ def calibrate(settings, samples: int = 300, seed: int = 0) -> dict[str, Any]:
             pos += [float(x) for x in np.max(vecs(pid) @ fa_vecs.T, axis=1)]
     pct = lambda xs, q: round(float(np.percentile(xs, q)), 3) if xs else None  # noqa: E731
     return {"false_support_samples": len(neg), "false_p50": pct(neg, 50), "false_p90": pct(neg, 90),
-            "false_p99": pct(neg, 99), "false_rate_at_threshold": round(float(np.mean(np.array(neg) >= SUPPORT_SIMILARITY)), 4),
+            "false_p99": pct(neg, 99),
+            "false_rate_at_threshold": round(float(np.mean(np.array(neg) >= SUPPORT_SIMILARITY)), 4),
             "en_vs_fa_abstract_samples": len(pos), "true_p10": pct(pos, 10), "true_p50": pct(pos, 50),
             "true_rate_at_threshold": round(float(np.mean(np.array(pos) >= SUPPORT_SIMILARITY)), 4) if pos else None,
             "threshold": SUPPORT_SIMILARITY}

@@ -7,7 +7,7 @@ edition (its BM25 vocabulary and dense view) and the English documents.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from assistant.background import closeness as background_closeness
 from assistant.decline import QuestionEvidence, coverage, question_content
@@ -17,7 +17,8 @@ from indexer.normalize import words as plain_words
 from indexer.store import ENGLISH_VIEW
 
 if TYPE_CHECKING:
-    from assistant.retrieval import Hit, HybridRetriever
+    from assistant.fusion import Hit
+    from assistant.retrieval import HybridRetriever
 
 TOP_PASSAGES = 3  # passages whose words count as "the best passages hold it"
 NEAREST = 5       # passages averaged for the closeness feature
@@ -28,7 +29,7 @@ class EvidenceMeter:
 
     def __init__(self, retriever: "HybridRetriever") -> None:
         self.retriever = retriever
-        self._version = None
+        self._version: tuple[Any, bool] | None = None
 
     def _prepare(self) -> None:
         if self._version == self.retriever._version:
@@ -50,6 +51,7 @@ class EvidenceMeter:
         import numpy as np
 
         from assistant.answer import candidate_sentences
+        from assistant.selection import unit
 
         self._prepare()
         r = self.retriever
@@ -58,12 +60,9 @@ class EvidenceMeter:
         content = question_content(plain_words(question), frame)  # what is asked, not how
         sentences = [c.text for c in candidate_sentences(list(hits), language, r.tables)]
         if sentences:
-            vectors = np.asarray(embed_model.get_text_embedding_batch(sentences), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-            q = np.asarray(embedding, dtype=np.float32)
-            best = np.sort(vectors @ (q / (np.linalg.norm(q) + 1e-9)))[::-1]
-            c = np.asarray(embed_model.get_query_embedding(content), dtype=np.float32)
-            content_top = float(np.max(vectors @ (c / (np.linalg.norm(c) + 1e-9))))
+            vectors = unit(embed_model.get_text_embedding_batch(sentences))
+            best = np.sort(vectors @ unit(embedding))[::-1]
+            content_top = float(np.max(vectors @ unit(embed_model.get_query_embedding(content))))
         else:
             best, content_top = np.zeros(1), 0.0
         scores = [s for _pid, s in r.dense(question, NEAREST, embedding)]
@@ -83,7 +82,8 @@ class EvidenceMeter:
         weights = {w: idf.get(w, unseen) for w in words}
         corpus, corpus_idf = coverage(words, set(idf), weights)
         top3, top3_idf = coverage(words, held_top, weights)
-        return QuestionEvidence(sentence_top=float(best[0]), sentence_mean3=float(best[:3].mean()), content_top=content_top,
+        return QuestionEvidence(sentence_top=float(best[0]), sentence_mean3=float(best[:3].mean()),
+                                content_top=content_top,
                                 background_top=background_closeness(embedding),
                                 dense_top=scores[0], dense_mean5=sum(scores) / len(scores), corpus_cover=corpus,
                                 corpus_cover_idf=corpus_idf, top3_cover=top3, top3_cover_idf=top3_idf,

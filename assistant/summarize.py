@@ -1,7 +1,8 @@
 """Reading summaries of a section or a theme: key points with citations, glossary, works cited.
 
 ``summarize(assistant, section="ارکان اصلی کشورداری هوشمند")`` or ``summarize(assistant, topic="…")``
-returns a :class:`Summary`; :func:`to_markdown`, :func:`to_json` and :func:`to_pdf` export it.
+returns a :class:`Summary`; :mod:`assistant.summary_markdown` (Markdown, JSON) and
+:mod:`assistant.summary_pdf` export it.
 
 Extractive like the answers: every key point is a verbatim sentence of the paper with its passage id,
 section, page and source lines, and the works cited inside it.
@@ -24,36 +25,42 @@ and the summary says so.
 """
 from __future__ import annotations
 
-import dataclasses
 import difflib
-import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from assistant.answer import _citation_keys, english_edition, is_reference_passage, looks_like_reference
-from assistant.signposting import is_signposting
-from indexer.english import EnglishEdition
-from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences, near_duplicate
+from assistant.answer import citation_keys, english_edition, is_reference_passage, looks_like_reference
 from assistant.citations import cited_works
+from assistant.selection import MMR, unit
+from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences
+from assistant.signposting import is_signposting
+from indexer.chunking import SECTION_SEP
+from indexer.english import EnglishEdition
 from indexer.lang import detect_language
 from indexer.normalize import lexical_tokens, match_key
+from indexer.store import Passage
 
-SECTION_SEP = " › "
+# Coefficients of the key-point choice, set by hand when summaries were written (docs/answers.md) and
+# kept by the blind summary calibration set of issue 18 (docs/evals.md); none re-tuned since.
 TOPIC_MARGIN = 0.06  # e5 cosine below the best section's best sentence at which a section is off-topic
-FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-_SYSTEM_FONTS = [Path("/usr/share/fonts/truetype/noto"), Path("/usr/share/fonts/opentype/noto")]
+TITLE_WEIGHT = 0.3   # × cosine to the subsection's title, added to the cosine to its centroid
+SENTENCES_PER_POINT = 6  # a subsection gets one key point per this many candidate sentences …
+MAX_TOPIC_POINTS = 2     # … a section of a topic summary at most this many
+MIN_CONTENT_WORDS = 5    # a shorter sentence is a fragment, not a key point
+KEY_POINT_MMR = MMR(relevance_weight=0.7, redundancy_weight=0.3)
 
 LABELS = {
     "fa": {"summary": "خلاصه خوانش", "topic": "خلاصه موضوعی", "section": "بخش", "key_points": "نکته‌های کلیدی",
            "glossary": "واژه‌نامه", "works": "آثار استنادشده", "page": "ص", "pages": "صفحه‌ها",
-           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست", "unresolved": "(مرجع کامل در دسترس نیست)",
+           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست",
+           "unresolved": "(مرجع کامل در دسترس نیست)",
            "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد.", "original": "متن اصلی"},
     "en": {"summary": "Reading summary", "topic": "Topic summary", "section": "Section", "key_points": "Key points",
            "glossary": "Glossary", "works": "Works cited", "page": "p.", "pages": "pages",
-           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list", "unresolved": "(full reference not available)",
+           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list",
+           "unresolved": "(full reference not available)",
            "note": "Key points are the paper's sentences in the English rendering prepared for this knowledge "
                    "base (not the author's text), each with its source passage and Persian original.",
            "note_untranslated": "Key points are sentences quoted verbatim from the paper, each with its source "
@@ -117,7 +124,9 @@ class SectionNotFound(LookupError):
 def _path(passage) -> list[str]:
     meta = passage.metadata or {}
     raw = meta.get("section_path") or ""
-    return [t for t in raw.split("\n") if t] if raw else [t for t in (meta.get("section") or "").split(SECTION_SEP) if t]
+    if raw:
+        return [t for t in raw.split("\n") if t]
+    return [t for t in (meta.get("section") or "").split(SECTION_SEP) if t]
 
 
 def section_titles(passages) -> list[str]:
@@ -145,40 +154,26 @@ def match_section(query: str, titles: list[str]) -> str | None:
 
 
 # ---------------------------------------------------------------------------- selection
-def _unit(v) -> np.ndarray:
-    v = np.asarray(v, dtype=np.float32)
-    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
-
-
 def _candidates(passages) -> list[PassageSentence]:
     """Distinct claim sentences of ``passages`` (no fragments, reference records or signposting)."""
     def keep(sentence: str, passage) -> bool:
-        return content_words(sentence) >= 5 and not looks_like_reference(sentence) and not is_signposting(sentence)
+        return (content_words(sentence) >= MIN_CONTENT_WORDS and not looks_like_reference(sentence)
+                and not is_signposting(sentence))
 
     return distinct_sentences(enumerate(passages), keep)
 
 
 def _pick(cands: list[PassageSentence], vectors: np.ndarray, relevance: np.ndarray, n: int) -> list[int]:
     """MMR over ``relevance`` with a hard near-duplicate filter; indices in reading order."""
-    tokens = [set(lexical_tokens(c.text)) for c in cands]
-    grams = [char_grams(c.text) for c in cands]
-    chosen: list[int] = []
-    remaining = list(range(len(cands)))
-    while remaining and len(chosen) < n:
-        def mmr(i: int) -> float:
-            red = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            return 0.7 * float(relevance[i]) - 0.3 * red
-        i = max(remaining, key=mmr)
-        remaining.remove(i)
-        if any(near_duplicate(tokens[i], tokens[j], grams[i], grams[j]) for j in chosen):
-            continue
-        chosen.append(i)
+    chosen = KEY_POINT_MMR.select([float(r) for r in relevance], vectors, n,
+                                  tokens=[set(lexical_tokens(c.text)) for c in cands],
+                                  grams=[char_grams(c.text) for c in cands])
     return sorted(chosen, key=lambda i: cands[i].order)
 
 
 def points_per_subsection(n_sentences: int, max_points: int = 4) -> int:
-    """1 point per ~6 sentences, between 1 and ``max_points``."""
-    return max(1, min(max_points, math.ceil(n_sentences / 6)))
+    """1 point per ~:data:`SENTENCES_PER_POINT` sentences, between 1 and ``max_points``."""
+    return max(1, min(max_points, math.ceil(n_sentences / SENTENCES_PER_POINT)))
 
 
 def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, topic_vec=None,
@@ -191,16 +186,16 @@ def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, t
         return [], 0.0
     english = [edition.render(c.text, c.line_start, c.line_end) if edition is not None else None for c in cands]
     texts = [e or c.text for e, c in zip(english, cands)]
-    vectors = _unit(embed_model.get_text_embedding_batch(texts))
+    vectors = unit(embed_model.get_text_embedding_batch(texts))
     if topic_vec is not None:
         relevance = vectors @ topic_vec
     else:
-        centroid = _unit(vectors.mean(axis=0))
+        centroid = unit(vectors.mean(axis=0))
         relevance = vectors @ centroid
         if title:
-            relevance = relevance + 0.3 * (vectors @ _unit(embed_model.get_query_embedding(title)))
+            relevance = relevance + TITLE_WEIGHT * (vectors @ unit(embed_model.get_query_embedding(title)))
     points = [KeyPoint(texts[i], cands[i].passage_ids, cands[i].page, cands[i].line_start, cands[i].line_end,
-                       _citation_keys(cands[i].text), detect_language(texts[i]),
+                       citation_keys(cands[i].text), detect_language(texts[i]),
                        cands[i].text if english[i] else None)
               for i in _pick(cands, vectors, relevance, n)]
     return points, float(np.max(relevance))
@@ -221,7 +216,9 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     if section:
         title = match_section(section, section_titles(body))
         if title is None:
-            ranked = sorted(section_titles(body), key=lambda t: -difflib.SequenceMatcher(None, match_key(section), match_key(t)).ratio())
+            wanted = match_key(section)
+            ranked = sorted(section_titles(body),
+                            key=lambda t: -difflib.SequenceMatcher(None, wanted, match_key(t)).ratio())
             raise SectionNotFound(section, ranked)
         for p in body:
             path = _path(p)
@@ -229,36 +226,36 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
                 groups.setdefault(tuple(path), []).append(p)
         kind, topic_vec = "section", None
     else:
-        title = topic.strip()
+        title = (topic or "").strip()
         hits = [h for h in retriever.retrieve(title, topic_k) if not is_reference_passage(h.passage)]
         for h in hits:
             groups.setdefault(tuple(_path(h.passage)), []).append(h.passage)
-        kind, topic_vec = "topic", _unit(embed.get_query_embedding(title))
+        kind, topic_vec = "topic", unit(embed.get_query_embedding(title))
     edition = english_edition(assistant.tables) if lang == "en" else None
     if edition is not None and not len(edition):
         edition = None
     order = lambda p: (p.doc_id, (p.metadata or {}).get("line_start") or 0)  # noqa: E731
     subsections: list[SubsectionSummary] = []
     relevance: dict[int, float] = {}
-    all_passages = []
-    for path, passages in sorted(groups.items(), key=lambda kv: min(order(p) for p in kv[1])):
-        passages = sorted(passages, key=order)
+    all_passages: list[Passage] = []
+    for key, group in sorted(groups.items(), key=lambda kv: min(order(p) for p in kv[1])):
+        path, passages = list(key), sorted(group, key=order)
         all_passages += passages
         cands = _candidates(passages)
-        n = points_per_subsection(len(cands), max_points) if topic_vec is None else min(2, max_points)
+        n = points_per_subsection(len(cands), max_points) if topic_vec is None else min(MAX_TOPIC_POINTS, max_points)
         label = path[-1] if path else ""
         points, best = _key_points(cands, embed, label, n, topic_vec, edition)
         if edition is not None:
-            path = tuple(edition.title(t) or t for t in path)
+            path = [edition.title(t) or t for t in path]
             label = path[-1] if path else ""
         if not points:
             continue
         relevance[len(subsections)] = best
         metas = [p.metadata or {} for p in passages]
-        pages = sorted({m.get("page") for m in metas if m.get("page")})
-        starts = [m.get("line_start") for m in metas if m.get("line_start")]
-        ends = [m.get("line_end") for m in metas if m.get("line_end")]
-        subsections.append(SubsectionSummary(label, list(path), pages,
+        pages = sorted({int(m["page"]) for m in metas if m.get("page")})
+        starts = [int(m["line_start"]) for m in metas if m.get("line_start")]
+        ends = [int(m["line_end"]) for m in metas if m.get("line_end")]
+        subsections.append(SubsectionSummary(label, path, pages,
                                              (min(starts), max(ends)) if starts and ends else None, points))
     if topic_vec is not None and relevance:
         # a topic summary keeps the sections that speak to the topic: within 0.06 of the best one
@@ -280,9 +277,9 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     if not works:  # before the citation tables exist: the raw keys, unresolved
         keys = []
         for p in all_passages:
-            keys += [k for k in _citation_keys(p.text) if k not in keys]
+            keys += [k for k in citation_keys(p.text) if k not in keys]
         works = [{"key": k, "reference": None, "confidence": None} for k in keys]
-    pages = sorted({pg for s in subsections for pg in s.pages})
+    all_pages = sorted({pg for s in subsections for pg in s.pages})
     resolved = any(t.get("bibliography") for t in tables.values())
     note = LABELS[lang]["note"]
     if lang == "en" and any(p.language != "en" for s in subsections for p in s.points):
@@ -292,7 +289,7 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     if lang == "en" and doc_id:
         doc_title = assistant.retriever.state["docs"].get(doc_id, {}).get("meta", {}).get("title_en") or doc_title
     return Summary(kind, (section or topic or "").strip(), title, lang, doc_id, doc_title, subsections,
-                   glossary, works, pages, note, resolved)
+                   glossary, works, all_pages, note, resolved)
 
 
 def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
@@ -309,159 +306,3 @@ def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple
                 seen.add((fa, en))
                 out.append({"fa": fa, "en": en, "page": entry.get("page")})
     return out
-
-
-# ---------------------------------------------------------------------------- exports
-def to_json(summary: Summary) -> str:
-    return json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1)
-
-
-def _where(point: KeyPoint, lab: dict) -> str:
-    bits = []
-    if point.page:
-        bits.append(f"{lab['page']} {point.page}")
-    if point.line_start:
-        bits.append(f"{lab['lines']} {point.line_start}–{point.line_end or point.line_start}")
-    return "، ".join(bits) if lab is LABELS["fa"] else ", ".join(bits)
-
-
-def _heading(summary: Summary) -> str:
-    lab = LABELS[summary.lang]
-    head = lab["summary"] if summary.kind == "section" else lab["topic"]
-    return f"{head}: {summary.title}"
-
-
-def to_markdown(summary: Summary) -> str:
-    """Markdown, right-to-left for Persian (``dir="rtl"`` blocks render RTL on GitHub and in browsers)."""
-    lab = LABELS[summary.lang]
-    rtl = summary.lang == "fa"
-    lines = [f"# {_heading(summary)}", ""]
-    if summary.doc_title:
-        lines += [f"*{summary.doc_title}*" + (f" · {lab['pages']} {_pages(summary.pages)}" if summary.pages else ""), ""]
-    lines += [f"> {summary.note}", ""]
-    lines += [f"## {lab['key_points']}", ""]
-    for sub in summary.subsections:
-        where = []
-        if sub.pages:
-            where.append(f"{lab['pages']} {_pages(sub.pages)}")
-        if sub.lines:
-            where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
-        lines += [f"### {SECTION_SEP.join(sub.path) or summary.title}", ""]
-        if where:
-            lines += [f"<sub>{' · '.join(where)}</sub>", ""]
-        for point in sub.points:
-            ref = f"[{', '.join(point.passage_ids)}]"
-            cites = f" — {'; '.join(point.citations)}" if point.citations else ""
-            lines.append(f"- {point.text} `{ref}` ({_where(point, lab)}){cites}")
-            if point.original:
-                lines.append(f'  <details><summary>{lab["original"]}</summary><div dir="rtl">{point.original}</div></details>')
-        lines.append("")
-    lines += [f"## {lab['glossary']}", ""]
-    if summary.glossary:
-        lines += [("| فارسی | English |" if rtl else "| Persian | English |"), "|---|---|"]
-        lines += [f"| {g['fa']} | {g['en']} |" for g in summary.glossary]
-    else:
-        lines.append(lab["none"])
-    lines += ["", f"## {lab['works']}", ""]
-    if summary.works:
-        for w in summary.works:
-            missing = lab["not_in_refs"] if summary.references_resolved else lab["unresolved"]
-            lines.append(f"- **{w['key']}**: {w.get('reference') or missing}")
-    else:
-        lines.append(lab["none"])
-    lines.append("")
-    body = "\n".join(lines)
-    return f'<div dir="rtl">\n\n{body}\n</div>\n' if rtl else body
-
-
-def _pages(pages: list[int]) -> str:
-    if not pages:
-        return ""
-    return f"{pages[0]}–{pages[-1]}" if len(pages) > 1 else str(pages[0])
-
-
-def find_fonts() -> dict[str, Path]:
-    """Persian (Naskh) and Latin fonts: the shipped ``assets/fonts`` first, then system Noto fonts."""
-    want = {"fa": ["NotoNaskhArabic-Regular.ttf", "NotoSansArabic-Regular.ttf"],
-            "faB": ["NotoNaskhArabic-Bold.ttf", "NotoSansArabic-Bold.ttf"],
-            "la": ["NotoSans-Latin-Regular.ttf", "NotoSans-Regular.ttf"],
-            "laB": ["NotoSans-Latin-Bold.ttf", "NotoSans-Bold.ttf"]}
-    out: dict[str, Path] = {}
-    for role, names in want.items():
-        for folder in [FONT_DIR, *_SYSTEM_FONTS]:
-            hit = next((folder / n for n in names if (folder / n).is_file()), None)
-            if hit:
-                out[role] = hit
-                break
-    if "fa" not in out:
-        raise FileNotFoundError("no Persian-capable font: ship assets/fonts/ or `apt-get install fonts-noto-core`")
-    return out
-
-
-def to_pdf(summary: Summary, path: str | Path) -> Path:
-    """A PDF with Persian shaped and laid out right-to-left (fpdf2 text shaping via HarfBuzz)."""
-    from fpdf import FPDF
-
-    fonts = find_fonts()
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_font("fa", "", str(fonts["fa"]))
-    pdf.add_font("fa", "B", str(fonts.get("faB", fonts["fa"])))
-    fallbacks = []
-    if "la" in fonts:
-        pdf.add_font("la", "", str(fonts["la"]))
-        pdf.add_font("la", "B", str(fonts.get("laB", fonts["la"])))
-        fallbacks = ["la"]
-    pdf.set_fallback_fonts(fallbacks, exact_match=False)
-    pdf.set_text_shaping(use_shaping_engine=True)
-    pdf.set_title(_heading(summary))
-    pdf.set_creator("assistant.summarize")
-    pdf.add_page()
-    lab = LABELS[summary.lang]
-
-    def para(text: str, size: float = 11, style: str = "", gap: float = 1.5, color=(0, 0, 0)) -> None:
-        pdf.set_font("fa", style, size)
-        pdf.set_text_color(*color)
-        align = "R" if detect_language(text) == "fa" else "L"
-        pdf.multi_cell(0, size * 0.62, text, align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
-    para(_heading(summary), 17, "B", 3)
-    if summary.doc_title:
-        para(summary.doc_title + (f" · {lab['pages']} {_pages(summary.pages)}" if summary.pages else ""), 10,
-             color=(80, 80, 80))
-    para(summary.note, 9, color=(90, 90, 90), gap=4)
-    para(lab["key_points"], 14, "B", 2)
-    for sub in summary.subsections:
-        para(SECTION_SEP.join(sub.path) or summary.title, 12, "B", 1)
-        where = []
-        if sub.pages:
-            where.append(f"{lab['pages']} {_pages(sub.pages)}")
-        if sub.lines:
-            where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
-        if where:
-            para(" · ".join(where), 8.5, color=(100, 100, 100), gap=1)
-        for point in sub.points:
-            para("• " + point.text if detect_language(point.text) != "fa" else point.text + " •", 11, gap=0.5)
-            meta = f"[{', '.join(point.passage_ids)}] ({_where(point, lab)})"
-            if point.citations:
-                meta += " — " + "; ".join(point.citations)
-            para(meta, 8, color=(110, 110, 110), gap=2)
-    para(lab["glossary"], 14, "B", 2)
-    if summary.glossary:
-        for g in summary.glossary:
-            para(f"{g['fa']}: {g['en']}", 10, gap=0.5)
-    else:
-        para(lab["none"], 10)
-    pdf.ln(2)
-    para(lab["works"], 14, "B", 2)
-    missing = lab["not_in_refs"] if summary.references_resolved else lab["unresolved"]
-    for w in summary.works or []:
-        para(f"{w['key']}: {w.get('reference') or missing}", 9.5, gap=0.8)
-    if not summary.works:
-        para(lab["none"], 10)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path

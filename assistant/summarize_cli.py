@@ -1,4 +1,5 @@
-"""``python -m assistant summarize (--section TITLE | --topic TEXT) [--lang fa|en] [--format md|json|pdf] [--out FILE]``."""
+"""``python -m assistant summarize (--section TITLE | --topic TEXT) [--lang fa|en] [--format md|json|pdf]
+[--out FILE]``."""
 from __future__ import annotations
 
 import sys
@@ -10,7 +11,9 @@ from indexer.cli_common import add_settings_flags, emit, settings_from
 def cmd_summarize(args) -> int:
     from assistant import Assistant
     from assistant.retrieval import EmptyStoreError
-    from assistant.summarize import SectionNotFound, summarize, to_json, to_markdown, to_pdf
+    from assistant.summarize import SectionNotFound, summarize
+    from assistant.summary_markdown import to_json, to_markdown
+    from assistant.summary_pdf import to_pdf
 
     try:
         bot = Assistant(settings_from(args))

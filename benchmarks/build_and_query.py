@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     from assistant import Assistant
     from indexer.pipeline import build_index
 
-    questions = [json.loads(l)["question"] for l in
-                 (PROJECT_ROOT / "evals" / "data" / "dev_questions.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = [json.loads(x)["question"] for x in
+                 (PROJECT_ROOT / "evals" / "data" / "dev_questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings.load(overrides={"store_dir": Path(tmp) / "kb", "corpus_dir": PROJECT_ROOT / "corpus"})
         t = time.perf_counter()
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         "queries": len(retrieve_ms), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "load_average_1m": round(os.getloadavg()[0], 1),
     }
-    print(f"| corpus | passages | build | passages/s | no-op rebuild | retrieve p50 / p95 | ask p50 / p95 | peak RSS |")
+    print("| corpus | passages | build | passages/s | no-op rebuild | retrieve p50 / p95 | ask p50 / p95 | peak RSS |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| default ({result['documents']} docs) | {result['passages']} | {result['build_s']} s | "
           f"{result['passages_per_s']} | {result['noop_rebuild_s']} s | {result['retrieve_p50_ms']} / "

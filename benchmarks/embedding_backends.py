@@ -33,8 +33,8 @@ CLEAN = ROOT / "corpus" / "smart-statesmanship" / "smart-statesmanship.clean.jso
 
 
 def load_passages(n: int, lines_per_passage: int) -> list[str]:
-    lines = [json.loads(l)["clean"] for l in CLEAN.read_text(encoding="utf-8").splitlines()]
-    lines = [l for l in lines if l.strip()]
+    lines = [json.loads(x)["clean"] for x in CLEAN.read_text(encoding="utf-8").splitlines()]
+    lines = [x for x in lines if x.strip()]
     chunks = [" ".join(lines[i:i + lines_per_passage]) for i in range(0, len(lines), lines_per_passage)]
     out = []
     while len(out) < n:  # repeat the paper if more passages are asked for than it has

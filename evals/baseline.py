@@ -81,6 +81,7 @@ class EmbeddingCache:
 
     def fill(self, nodes, embed_model) -> None:
         import hashlib
+
         from llama_index.core.schema import MetadataMode
 
         texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes]
@@ -129,7 +130,7 @@ class KeywordOverlap:
     def __init__(self, texts: Sequence[str] | None = None, window: int = 8) -> None:
         if texts is None:
             import json
-            rows = [json.loads(l) for l in CLEAN_JSONL.read_text(encoding="utf-8").splitlines() if l.strip()]
+            rows = [json.loads(x) for x in CLEAN_JSONL.read_text(encoding="utf-8").splitlines() if x.strip()]
             lines = [r["clean"] for r in rows if r["kind"] in ("body", "heading", "abstract_en", "reference")]
             step = max(1, window // 2)
             texts = [" ".join(lines[i:i + window]) for i in range(0, len(lines), step)]

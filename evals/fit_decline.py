@@ -29,8 +29,8 @@ FOLDS = 5
 
 def training_questions() -> list[dict]:
     """Every calibration and dev question (the on-topic unanswerable ones are scored, not fitted)."""
-    from evals.__main__ import load_questions
     from evals.answer_eval import load_set
+    from evals.paper_eval import load_questions
 
     return [q for q in load_set("calibration") + load_questions("dev")]
 
@@ -55,7 +55,7 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
              ) -> tuple[list[list[float]], list[bool]]:
     """Each question's feature vector, and whether the model is asked at all (not when the question
     names a cited work: ``Assistant.names_the_corpus``)."""
-    from evals.__main__ import Ours
+    from evals.paper_eval import Ours
 
     bot = Ours(store_dir).assistant
     return ([bot.evidence(q["question"], frame=frozenset(frame.get(q["lang"], []))).vector() for q in questions],
@@ -97,18 +97,8 @@ def cross_validated(x: list[list[float]], y: list[int], fitted: Sequence[bool], 
         w, b, m, s = fit([x[i] for i in train], [y[i] for i in train], L2)
         model = DeclineModel(w, b, m, s, {})
         for i in test:
-            probs[i] = model.probability(_Evidence(x[i]))
+            probs[i] = model.probability_of(x[i])
     return probs
-
-
-class _Evidence:
-    """A feature vector standing in for QuestionEvidence."""
-
-    def __init__(self, vector: Sequence[float]) -> None:
-        self._v = list(vector)
-
-    def vector(self) -> list[float]:
-        return self._v
 
 
 def rates(probs: Sequence[float], questions: Sequence[dict], thresholds: dict[str, float]) -> dict:
@@ -132,7 +122,8 @@ def main(store_dir: Path) -> dict:
     oof = cross_validated(x, y, fitted)
     thresholds = _thresholds(oof, questions)
     w, b, m, s = fit([v for v, f in zip(x, fitted) if f], [t for t, f in zip(y, fitted) if f], L2)
-    about = {"fitted_on": f"{sum(fitted)} questions (answerable vs off-topic) of evals/data/calibration_answers.jsonl, calibration_short.jsonl, "
+    about = {"fitted_on": f"{sum(fitted)} questions (answerable vs off-topic) of "
+                          "evals/data/calibration_answers.jsonl, calibration_short.jsonl, "
                           "calibration.jsonl, calibration_decline.jsonl and the dev split (never the held-out set); "
                           f"{len(asked) - len(keep)} naming a cited work (author and year) never reach the model",
              "command": "python -m evals fit-decline", "l2": L2,

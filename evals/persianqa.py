@@ -163,7 +163,7 @@ def run_part(part: str, questions: Sequence[dict], work_dir: Path, pqa_ask: int 
     ``baseline``: the llama-index baseline over the paragraphs alone and over the mixed raw texts.
     Returns ``{"stores": {"alone"|"mixed": {...}}, "build": {...}}``.
     """
-    from evals.__main__ import Ours, _cache, evaluate_questions, summarise
+    from evals.paper_eval import Ours, embedding_cache, evaluate_questions, summarise
 
     paragraphs, pqs = load(paragraphs_limit=paragraphs_limit)
     corpora = Path(work_dir) / "corpora"
@@ -181,7 +181,7 @@ def run_part(part: str, questions: Sequence[dict], work_dir: Path, pqa_ask: int 
     if part == "baseline":
         from evals.baseline import RAW_TEXT, LlamaIndexBaseline
 
-        cache = _cache(Path(work_dir))
+        cache = embedding_cache(Path(work_dir))
         b_alone = LlamaIndexBaseline(raw_texts=paragraphs, cache=cache)
         alone = evaluate(pqs, b_alone.retrieve)
         raw = {"smart-statesmanship": RAW_TEXT.read_text(encoding="utf-8"),

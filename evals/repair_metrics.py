@@ -123,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         en = [line for line in (ROOT / "corpus" / "smart-statesmanship" / "smart-statesmanship.extracted.txt")
               .read_text(encoding="utf-8").splitlines()[:40] if line.strip() and line.isascii()]
         same_en = sum(repair_line(line) == line for line in en)
-        print(f"\nclean PersianQA paragraphs unchanged: {same}/{len(paras)}; English lines unchanged: {same_en}/{len(en)}")
+        print(f"\nclean PersianQA paragraphs unchanged: {same}/{len(paras)}; "
+              f"English lines unchanged: {same_en}/{len(en)}")
     return 0
 
 

@@ -93,7 +93,8 @@ def markdown(results: dict, chart: str | None = None) -> str:
                   f"{pqa['n_paragraphs']} paragraphs indexed as documents; {pqa['n_answerable']} answerable "
                   f"questions (hit = a passage of the question's own paragraph); {pqa['n_unanswerable']} "
                   "unanswerable. *Mixed* = paper + cited-work records + the paragraphs in one store.", "",
-                  _row(["store", "system", "Recall@1", "Recall@5", "MRR"]), _row(["---", "---", "---:", "---:", "---:"])]
+                  _row(["store", "system", "Recall@1", "Recall@5", "MRR"]),
+                  _row(["---", "---", "---:", "---:", "---:"])]
         for store in ("alone", "mixed"):
             for k, label in (("ours", "ours"), ("baseline", "llama-index baseline")):
                 s = pqa.get(store, {}).get(k)
@@ -129,6 +130,9 @@ def markdown(results: dict, chart: str | None = None) -> str:
 
 
 def write_chart(results: dict, path: Path) -> Path:
+    from indexer.extras import require
+
+    require("matplotlib", "the results chart")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -154,7 +154,8 @@ def document_card(doc: LoadedDocument) -> TextNode | None:
         id_=f"{doc.doc_id}:card",
         text="\n".join(lines),
         metadata={"doc_id": doc.doc_id, "doc_title": doc.title, "section": "مشخصات سند / About",
-                  "heading": "مشخصات سند / About", "section_path": "مشخصات سند / About", "line_start": 0, "line_end": 0, "page": 0,
+                  "heading": "مشخصات سند / About", "section_path": "مشخصات سند / About",
+                  "line_start": 0, "line_end": 0, "page": 0,
                   "language": "fa", "kind": "card", "position": position},
         excluded_embed_metadata_keys=list(_NOT_EMBEDDED), excluded_llm_metadata_keys=list(_NOT_EMBEDDED),
         metadata_template="{value}", text_template="{metadata_str}\n{content}")

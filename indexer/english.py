@@ -98,8 +98,8 @@ class EnglishEdition:
     def title(self, title: str) -> str | None:
         """A section title in English: its heading's rendering, or a run-in heading's («عنوان: …»).
 
-        >>> EnglishEdition([Rendering(2, 5, 5, "body", "داده‌باز: درگاه‌ها داده می‌دهند.", "Open data: portals give data.")]
-        ...                ).title("داده‌باز")
+        >>> EnglishEdition([Rendering(2, 5, 5, "body", "داده‌باز: درگاه‌ها داده می‌دهند.",
+        ...                           "Open data: portals give data.")]).title("داده‌باز")
         'Open data'
         """
         key = match_key(title)

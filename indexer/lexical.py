@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 from typing import Mapping
 
-from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, QueryBundle, TextNode
 from llama_index.retrievers.bm25 import BM25Retriever
 
 from indexer.normalize import ZWNJ, fold_alef, lexical_tokens, words
@@ -55,8 +55,8 @@ def build_bm25(passages: list[tuple[str, str]], folder: Path, cached: dict[str, 
             fh.write(json.dumps({"id": pid, "tokens": tokens}, ensure_ascii=False) + "\n")
     if not joined:  # an empty store (every document removed): bm25s cannot index nothing
         return
-    nodes = [TextNode(id_=pid, text=tokens) for pid, tokens in joined]
-    retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None,
+    nodes: list[BaseNode] = [TextNode(id_=pid, text=tokens) for pid, tokens in joined]
+    retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None,  # type: ignore[arg-type]  # no stopwords
                               token_pattern=_TOKEN_PATTERN, similarity_top_k=min(50, len(nodes)))
     retriever.persist(str(folder))
 
@@ -66,16 +66,16 @@ class LexicalIndex:
 
     def __init__(self, folder: Path) -> None:
         self._alphabet: frozenset[str] | None = None
-        if not any(folder.glob("*.json")):  # nothing indexed
-            self._retriever, self.size = None, 0
-            return
-        self._retriever = BM25Retriever.from_persist_dir(str(folder))
-        self.size = int(self._retriever.bm25.scores.get("num_docs", 0))
+        self._retriever: BM25Retriever | None = None
+        self.size = 0
+        if any(folder.glob("*.json")):  # else nothing indexed
+            self._retriever = BM25Retriever.from_persist_dir(str(folder))
+            self.size = int(self._retriever.bm25.scores.get("num_docs", 0))
 
     def document_share(self, word: str) -> float:
         """Share of indexed passages holding the word's first BM25 token (0 when unknown)."""
         tokens = lexical_tokens(word)
-        if not tokens or not self.size:
+        if not tokens or self._retriever is None or not self.size:
             return 0.0
         vocabulary = self._retriever.bm25.vocab_dict
         index = vocabulary.get(tokens[0])
@@ -90,7 +90,7 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         tokens = lexical_tokens(query)
-        if not tokens or not self.size:
+        if not tokens or self._retriever is None or not self.size:
             return []
         vocabulary = self._retriever.bm25.vocab_dict
         if self._alphabet is None:
@@ -98,7 +98,7 @@ class LexicalIndex:
         tokens += compound_joins(query, vocabulary) + near_spellings(tokens, vocabulary, self._alphabet)
         self._retriever.similarity_top_k = min(k, self.size)
         hits = self._retriever.retrieve(QueryBundle(" ".join(tokens)))
-        return [(h.node.node_id, float(h.score)) for h in hits if h.score > 0]
+        return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
 
 
 def compound_joins(query: str, vocabulary: Mapping[str, object]) -> list[str]:
@@ -188,7 +188,7 @@ def build_english_bm25(passages: list[tuple[str, str]], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if not passages:
         return
-    nodes = [TextNode(id_=pid, text=text) for pid, text in passages]
+    nodes: list[BaseNode] = [TextNode(id_=pid, text=text) for pid, text in passages]
     retriever = BM25Retriever(nodes=nodes, stemmer=_english_stemmer(), language="en",
                               similarity_top_k=min(50, len(nodes)))
     retriever.persist(str(folder))
@@ -202,7 +202,7 @@ class EnglishLexicalIndex:
         self.size = int(self._retriever.bm25.scores.get("num_docs", 0)) if self._retriever else 0
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        if not self.size or not query.strip():
+        if self._retriever is None or not self.size or not query.strip():
             return []
         self._retriever.similarity_top_k = min(k, self.size)
         hits = self._retriever.retrieve(QueryBundle(query))

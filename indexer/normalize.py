@@ -112,7 +112,7 @@ def split_sentences(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Word tokens (punctuation dropped), after :func:`fold`-style normalisation but keeping ZWNJ."""
     text = normalize_text(text).translate(_DIGITS).translate(_FOLD_LETTERS).lower()
-    out = []
+    out: list[str] = []
     for tok in _word_tokenizer().tokenize(text):
         tok = _TOKEN_CHARS.sub(" ", tok).strip()
         out.extend(t.strip(ZWNJ + "_") for t in tok.split() if t.strip(ZWNJ + "_"))

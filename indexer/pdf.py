@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexer.errors import CorruptPdfError, EmptyDocumentError, EncryptedPdfError, ImageOnlyPdfError
 from indexer.rtl import repair_line
-from indexer.rtl.text import fa_count, has_presentation_forms, fix_presentation_forms
+from indexer.rtl.text import fa_count, fix_presentation_forms, has_presentation_forms
 
 LRE, RLE, PDF_MARK, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 _MARKS = re.compile("[\u202a-\u202e]")
@@ -196,7 +196,8 @@ def extract_pdf(path, max_pages: int | None = None) -> list[str]:
             images += 1
     if not any(t.strip() for t in raw):
         if images:
-            raise ImageOnlyPdfError(path, f"{images} of {n} pages are images without a text layer; OCR is the missing step")
+            raise ImageOnlyPdfError(
+                path, f"{images} of {n} pages are images without a text layer; OCR is the missing step")
         raise EmptyDocumentError(path)
     pages = _pdftotext_pages(path, n)
     if pages is not None and len(pages) == n and any(p.strip() for p in pages):

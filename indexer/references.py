@@ -13,13 +13,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from indexer.bibliography import (Resolver, csl_entries, find_csl_records, format_reference,
-                                  merge_entries, parse_persian_references)
+from indexer.bibliography import (
+    Resolver,
+    csl_entries,
+    find_csl_records,
+    format_reference,
+    merge_entries,
+    parse_persian_references,
+)
+from indexer.chunking import SECTION_SEP
 from indexer.citations import extract_citations
 from indexer.documents import LoadedDocument
 from indexer.normalize import split_sentences
-
-SECTION_SEP = " › "
 
 
 def _sentence_at(text: str, start: int, end: int) -> str:
@@ -107,8 +112,8 @@ def reference_tables(doc: LoadedDocument) -> dict[str, Any]:
         reference = None
         if entry is not None:
             # a record without a title (confidence "unknown": not identified) formats to nothing useful
-            has_details = bool(record and record.get("title"))
-            reference = entry.reference or (format_reference(record) if has_details else None)
+            has_details = record is not None and bool(record.get("title"))
+            reference = entry.reference or (format_reference(record) if record is not None and has_details else None)
         bibliography.append({
             "key": key,
             "record": record,

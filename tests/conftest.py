@@ -11,6 +11,17 @@ from indexer.settings import PROJECT_ROOT, Settings
 
 DEV_QUESTIONS = PROJECT_ROOT / "evals" / "data" / "dev_questions.jsonl"
 
+#: tests that need the whole paper indexed (minutes), a browser, a Chroma server, killed subprocesses or the
+#: sentence-transformers model are ``slow``; ``pytest -m "not slow"`` is the inner loop (README)
+SLOW_FIXTURES = {"paper_store", "app_store"}
+SLOW_MODULES = {"test_e2e_browser.py", "test_crash_safety.py", "test_server_mode.py", "test_st_convert.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def paper_store(tmp_path_factory) -> Settings:

@@ -28,7 +28,7 @@ SCRIPT = textwrap.dedent('''
                                     encoding="utf-8")
     settings = Settings.load(overrides={"corpus_dir": corpus, "store_dir": store})
     assert build_index(settings, progress=None).ok
-    result = Assistant(settings).ask("What increases government transparency?")
+    result = Assistant(settings).ask("What increases government transparency?").to_json()
     assert result["passages"][0]["doc_id"] == "note", result
     print("OK", len(attempts))
 ''')

@@ -94,7 +94,7 @@ def test_gazetteer_expands_english_entities_to_persian():
 def test_dev_unanswerables_declined_with_a_reason(paper_assistant, dev_questions):
     for q in dev_questions:
         if q["should_abstain"]:
-            result = paper_assistant.ask(q["question"])
+            result = paper_assistant.ask(q["question"]).to_json()
             assert result["abstained"] and result["abstain_reason"], q["id"]
 
 

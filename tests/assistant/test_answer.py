@@ -3,8 +3,16 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import (PERSIAN_SOURCE_NOTE, TRANSLATION_NOTE, AnswerSentence, glosses_for, looks_like_reference, near_duplicate,
-                              question_type, render_answer)
+from assistant.answer import (
+    PERSIAN_SOURCE_NOTE,
+    TRANSLATION_NOTE,
+    AnswerSentence,
+    glosses_for,
+    looks_like_reference,
+    question_type,
+    render_answer,
+)
+from assistant.sentences import near_duplicate
 from evals.metrics import support_counts
 
 
@@ -47,7 +55,7 @@ def test_glosses_and_persian_source_note():
 
 
 def test_persian_list_question(paper_assistant):
-    result = paper_assistant.ask("سه ساحت کشورداری هوشمند کدام‌اند؟")
+    result = paper_assistant.ask("سه ساحت کشورداری هوشمند کدام‌اند؟").to_json()
     assert not result["abstained"] and 2 <= len(result["sentences"]) <= 6
     _check_extractive(result)
     assert all(s["language"] == "fa" for s in result["sentences"])
@@ -58,7 +66,7 @@ def test_persian_list_question(paper_assistant):
 
 
 def test_definition_is_short_and_best_first(paper_assistant):
-    result = paper_assistant.ask("دموکراسی دیجیتال چیست؟")
+    result = paper_assistant.ask("دموکراسی دیجیتال چیست؟").to_json()
     assert 1 <= len(result["sentences"]) <= 2
     assert "دموکراسی دیجیتال" in result["sentences"][0]["text"]
     _check_extractive(result)
@@ -66,7 +74,7 @@ def test_definition_is_short_and_best_first(paper_assistant):
 
 def test_english_question_gets_english(paper_assistant):
     """An English reader reads English: the paper's sentences in its English edition, originals beside them."""
-    result = paper_assistant.ask("What is smart public administration?", k=10)
+    result = paper_assistant.ask("What is smart public administration?", k=10).to_json()
     assert result["sentences"] and all(s["language"] == "en" for s in result["sentences"])
     assert not any(re.search("[\u0600-\u06FF]", s["text"]) for s in result["sentences"])
     assert "public administration" in result["answer"].lower() and PERSIAN_SOURCE_NOTE not in result["answer"]
@@ -77,7 +85,7 @@ def test_english_question_gets_english(paper_assistant):
 
 
 def test_english_citation_question_keeps_the_originals_citations(paper_assistant):
-    result = paper_assistant.ask("Which source does the paper cite for telemedicine easing the load on health centres?")
+    result = paper_assistant.ask("Which source does the paper cite for telemedicine easing the load on health centres?").to_json()
     assert result["sentences"] and all(s["language"] == "en" for s in result["sentences"])
     _check_extractive(result)
     # a citation question is answered by claims that name their works, not by bibliography records
@@ -93,7 +101,7 @@ def test_signposting_never_answers(paper_assistant):
 
     for question in ["کشورداری هوشمند چیست و چه ارکانی دارد؟", "چالش‌های کشورداری هوشمند چیست؟",
                      "What are the main pillars of smart statesmanship?"]:
-        result = paper_assistant.ask(question)
+        result = paper_assistant.ask(question).to_json()
         assert result["sentences"], question
         assert not any(is_signposting(s.get("original") or s["text"]) for s in result["sentences"]), question
         assert len(result["sentences"]) <= 4
@@ -101,7 +109,7 @@ def test_signposting_never_answers(paper_assistant):
 
 def test_no_bibliography_records_for_non_citation_questions(paper_assistant):
     for question in ["دولت الکترونیک چیست؟", "What is e-government?", "حکمرانی هوشمند در بارسلونا"]:
-        result = paper_assistant.ask(question)
+        result = paper_assistant.ask(question).to_json()
         kinds = {p["id"]: p for p in result["passages"]}
         for s in result["sentences"]:
             assert not any(kinds[pid]["doc_id"] == "cited-works" for pid in s["passage_ids"]), s

@@ -15,7 +15,7 @@ def test_dev_questions_gold_evidence_in_top5(paper_assistant, dev_questions):
     answerable = [q for q in dev_questions if not q["should_abstain"] and q["gold_evidence"]]
     found = {}
     for q in answerable:
-        texts = [p["text"] for p in paper_assistant.retrieve(q["question"], k=5)]
+        texts = [p.passage.text for p in paper_assistant.retrieve(q["question"], k=5)]
         found[q["id"]] = all(is_found(ev, texts) for ev in q["gold_evidence"])
     hits = [q for q in answerable if found[q["id"]]]
     langs = {q["lang"] for q in hits}
@@ -26,7 +26,7 @@ def test_dev_questions_gold_evidence_in_top5(paper_assistant, dev_questions):
 
 
 def test_ask_json_shape_and_provenance(paper_assistant):
-    result = paper_assistant.ask("سه ساحت کشورداری هوشمند کدام‌اند؟")
+    result = paper_assistant.ask("سه ساحت کشورداری هوشمند کدام‌اند؟").to_json()
     assert REQUIRED_KEYS <= set(result)
     assert result["language"] == "fa" and not result["abstained"]
     passages = result["passages"]
@@ -43,7 +43,7 @@ def test_ask_json_shape_and_provenance(paper_assistant):
 
 
 def test_english_question_reaches_english_and_persian_text(paper_assistant):
-    result = paper_assistant.ask("What is smart public administration?", k=10)
+    result = paper_assistant.ask("What is smart public administration?", k=10).to_json()
     assert result["language"] == "en"
     texts = [p["text"] for p in result["passages"]]
     assert any("Smart public administration" in t for t in texts)          # the English abstract

@@ -41,7 +41,7 @@ def test_fit_separates_a_clear_pattern():
     "Who painted the Mona Lisa?", "How do I bake sourdough bread?", "What is the boiling point of mercury in kelvin?",
     "پایتخت استرالیا کجاست؟", "بهترین گوشی موبایل امسال کدام است؟"])
 def test_off_topic_questions_are_declined_as_off_topic(paper_assistant, question):
-    result = paper_assistant.ask(question)
+    result = paper_assistant.ask(question).to_json()
     assert result["abstained"] and result["abstain_kind"] == "offtopic", result["abstain_reason"]
     assert result["answer"] == "" and result["sentences"] == []
 
@@ -49,7 +49,7 @@ def test_off_topic_questions_are_declined_as_off_topic(paper_assistant, question
 @pytest.mark.parametrize("question", [
     "What was Iran's e-government budget in 2020?", "بودجه دولت الکترونیک ایران در سال ۲۰۲۰ چقدر بود؟"])
 def test_on_topic_unanswerable_is_declined_in_both_languages(paper_assistant, question):
-    result = paper_assistant.ask(question)
+    result = paper_assistant.ask(question).to_json()
     assert result["abstained"] and result["abstain_kind"] == "unanswerable", result["answer"][:200]
 
 
@@ -61,7 +61,7 @@ def test_on_topic_unanswerable_is_declined_in_both_languages(paper_assistant, qu
     "How did e-government begin at the end of the 20th century?",             # an ordinal is not a name
 ])
 def test_answerable_questions_are_not_declined_for_the_wrong_reason(paper_assistant, question):
-    result = paper_assistant.ask(question)
+    result = paper_assistant.ask(question).to_json()
     assert not result["abstained"], result["abstain_reason"]
     assert result["sentences"]
 

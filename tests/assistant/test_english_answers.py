@@ -31,7 +31,7 @@ def untranslated_store(tmp_path_factory):
 
 
 def test_estonia_in_english_with_citations_into_the_persian_lines(paper_assistant):
-    result = paper_assistant.ask("What does the paper say about Estonia?")
+    result = paper_assistant.ask("What does the paper say about Estonia?").to_json()
     assert not result["abstained"] and result["language"] == "en"
     assert all(not PERSIAN.search(s["text"]) for s in result["sentences"])
     assert any("Estonia" in s["text"] for s in result["sentences"])
@@ -44,7 +44,7 @@ def test_estonia_in_english_with_citations_into_the_persian_lines(paper_assistan
 def test_untranslated_persian_document_is_quoted_and_says_so(untranslated_store):
     from assistant import Assistant
 
-    result = Assistant(untranslated_store).ask("How does Qazvin municipality monitor traffic lights with IoT sensors?")
+    result = Assistant(untranslated_store).ask("How does Qazvin municipality monitor traffic lights with IoT sensors?").to_json()
     assert not result["abstained"], result["abstain_reason"]
     qazvin = [s for s in result["sentences"] if any(p.startswith("qazvin:") for p in s["passage_ids"])]
     assert qazvin and all(s["language"] == "fa" and not s.get("translated") for s in qazvin)
@@ -52,7 +52,9 @@ def test_untranslated_persian_document_is_quoted_and_says_so(untranslated_store)
 
 
 def test_english_summary_writes_english_key_points(paper_assistant, tmp_path):
-    from assistant.summarize import summarize, to_markdown, to_pdf
+    from assistant.summarize import summarize
+    from assistant.summary_markdown import to_markdown
+    from assistant.summary_pdf import to_pdf
 
     summary = summarize(paper_assistant, section="ابزارهای شفافیت حکمرانی", lang="en")
     assert summary.points and all(p.language == "en" and not PERSIAN.search(p.text) for p in summary.points)

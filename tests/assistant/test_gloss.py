@@ -13,7 +13,7 @@ def test_a_persian_sentence_glossed_in_english():
 
 def test_glosses_cover_the_persian_passages_of_ideas_only(paper_store):
     retriever = HybridRetriever(paper_store)
-    index = retriever._glosses()
+    index = retriever.glosses()
     persian = [p for p in retriever.passages.values()
                if p.metadata["language"] == "fa" and p.metadata["kind"] not in ("reference", "card")]
     assert index.size == len(persian)

@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from assistant.fusion import Hit
 from assistant.llm import build_messages, generate_answer, parse_cited_sentences, verify
-from assistant.retrieval import Hit
 from indexer.normalize import split_sentences
 from indexer.store import Passage
 
@@ -143,7 +143,7 @@ def test_ask_uses_llm_only_when_enabled(paper_store, enabled):
 
     with _Server(reply) as server:
         bot = Assistant(paper_store.replace(llm_enabled=enabled, llm_base_url=server.url, llm_model="m"))
-        result = bot.ask("What is smart public administration?")
+        result = bot.ask("What is smart public administration?").to_json()
     assert not result["abstained"] and result["sentences"]
     assert bool(server.requests) is enabled
     assert not any("Aliens" in s["text"] for s in result["sentences"])

@@ -9,7 +9,9 @@ import sys
 
 import pytest
 
-from assistant.summarize import SectionNotFound, match_section, summarize, to_json, to_markdown, to_pdf
+from assistant.summarize import SectionNotFound, match_section, summarize
+from assistant.summary_markdown import to_json, to_markdown
+from assistant.summary_pdf import to_pdf
 from indexer.settings import PROJECT_ROOT
 
 SECTION = "راهبردهایی برای برپایی کشورداری هوشمند"  # typed without the paper's ZWNJ

@@ -7,7 +7,8 @@ import pytest
 
 from evals import persianqa as pqa
 from evals import report
-from evals.__main__ import breakdown, evaluate_questions, load_questions, main
+from evals.__main__ import main
+from evals.paper_eval import breakdown, evaluate_questions, load_questions
 
 
 def test_subsets():

@@ -20,7 +20,7 @@ FIELDS = {"id", "lang", "type", "question", "gold_evidence", "gold_line_nos", "e
 
 
 def _load(path: Path) -> list[dict]:
-    return [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 QS = _load(QUESTIONS)
@@ -122,7 +122,7 @@ def test_calibration_set_quotes_the_paper():
     """The calibration set (evals/data/calibration.jsonl): 24 English questions on single passages and 12
     summary requests (6 English, 6 Persian) on sections, each evidence string verbatim from the
     proofread body (coverage >= 0.95), none repeating a question of the set."""
-    from evals.__main__ import load_questions
+    from evals.paper_eval import load_questions
     from indexer.lang import detect_language
 
     cal = load_questions("calibration")

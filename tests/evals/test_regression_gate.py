@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from evals.__main__ import Ours, evaluate_questions, load_questions, summarise
+from evals.paper_eval import Ours, evaluate_questions, load_questions, summarise
 
 # measured by `python -m evals run` (fast-subset records of the full run, see evals/results/)
 MEASURED = {"recall@5": 0.975, "recall@10": 1.0, "mrr": 0.665, "ndcg@10": 0.773, "citation_recall": 0.667, "abstention_accuracy": 0.958, "sentence_support": 1.0, "false_abstention": 0.05}  # 2026-11-29, commit f649741 (evals/results/2026-11-29.json)

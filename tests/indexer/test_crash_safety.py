@@ -62,7 +62,7 @@ class Reader(threading.Thread):
             try:
                 hits = self.bot.retrieve(self.query, k=5)
                 assert hits, "no answer"
-                self.doc_ids.update(h["doc_id"] for h in hits)
+                self.doc_ids.update(h.passage.doc_id for h in hits)
                 self.answers += 1
             except Exception as exc:  # noqa: BLE001 — the test reports it
                 self.errors.append(repr(exc))
@@ -120,7 +120,7 @@ def test_kill_9_mid_embedding_then_readers_and_next_build(tmp_path):
     from assistant import Assistant
 
     bot = Assistant(settings)
-    assert {h["doc_id"] for h in bot.retrieve("alpha lighthouse zephyr programme", k=5)} == {"gov"}
+    assert {h.passage.doc_id for h in bot.retrieve("alpha lighthouse zephyr programme", k=5)} == {"gov"}
 
     # the next build completes, cleans the orphans and publishes both documents
     report = build_index(settings, progress=None)
@@ -129,8 +129,8 @@ def test_kill_9_mid_embedding_then_readers_and_next_build(tmp_path):
     assert state["clean"] and sorted(state["docs"]) == ["alpha", "beta", "gov"]
     total = sum(d["n_passages"] for d in state["docs"].values())
     assert chroma_collection(settings).count() == total  # no orphan vectors left
-    assert bot.retrieve("alpha lighthouse programme", k=1)[0]["doc_id"] == "alpha"
-    assert bot.retrieve("beta section programme", k=1)[0]["doc_id"] == "beta"
+    assert bot.retrieve("alpha lighthouse programme", k=1)[0].passage.doc_id == "alpha"
+    assert bot.retrieve("beta section programme", k=1)[0].passage.doc_id == "beta"
 
 
 def test_exception_mid_build_leaves_the_store_exactly_as_before(tmp_path, monkeypatch):
@@ -174,4 +174,4 @@ def test_reader_keeps_answering_during_a_build(tmp_path):
     time.sleep(1.0)
     reader.finish()
     assert not reader.errors and answers_during > 0
-    assert reader.bot.retrieve("beta section programme", k=1)[0]["doc_id"] == "beta"
+    assert reader.bot.retrieve("beta section programme", k=1)[0].passage.doc_id == "beta"

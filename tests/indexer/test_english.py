@@ -111,7 +111,7 @@ def test_marked_as_a_rendering_everywhere():
 
 
 def test_passages_carry_their_english_rendering(paper_store):
-    from indexer.store import load_passages, live_tables_dir
+    from indexer.store import live_tables_dir, load_passages
 
     passages = load_passages(live_tables_dir(paper_store.store_dir))
     persian = [p for p in passages.values() if p.metadata.get("language") == "fa" and not p.is_record]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -138,7 +137,7 @@ def _listing(capsys, settings) -> list[dict]:
 def _assert_store_intact(capsys, settings, before: list[dict]) -> None:
     assert _listing(capsys, settings) == before
     top = _reader(settings).retrieve("open data portals", k=1)  # retrieve() re-reads the live state
-    assert top and top[0]["doc_id"] == "gov"
+    assert top and top[0].passage.doc_id == "gov"
     # a refused file must not have been left in the corpus either
     assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["gov.md"]
 

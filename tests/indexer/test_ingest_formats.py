@@ -17,7 +17,6 @@ LEGACY = ("# شهر هوشمند\n\nشهرداری‌ها با حسگرهای ه
 def _rtl(paragraph) -> None:
     """Mark a Word paragraph and its runs right-to-left, as Persian Word files are."""
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     paragraph.paragraph_format.element.get_or_add_pPr().append(OxmlElement("w:bidi"))
     for run in paragraph.runs:
@@ -78,4 +77,4 @@ def test_persian_docx_and_windows_1256_text(tmp_path, capsys):
     from assistant import Assistant
 
     top = Assistant(settings).retrieve("What does smart governance rely on?", k=1)[0]
-    assert top["doc_id"] == "statesmanship"
+    assert top.passage.doc_id == "statesmanship"

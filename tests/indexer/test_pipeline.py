@@ -35,8 +35,8 @@ def test_incremental_build_update_and_remove(tmp_path):
 
     bot = Assistant(settings)
     top = bot.retrieve("کنتور هوشمند انرژی", k=1)[0]
-    assert top["doc_id"] == "transport" and "کنتورهای" in top["text"]
-    assert all("ترافیک" not in p["text"] for p in bot.retrieve("ترافیک شهری", k=5))
+    assert top.passage.doc_id == "transport" and "کنتورهای" in top.passage.text
+    assert all("ترافیک" not in p.passage.text for p in bot.retrieve("ترافیک شهری", k=5))
     # the replaced version's vectors are gone from Chroma, not just hidden
     metas = chroma_collection(settings).get(include=["metadatas"])["metadatas"]
     assert {m["doc_version"].split("@")[0] for m in metas} == {"gov", "transport"}
@@ -48,7 +48,7 @@ def test_incremental_build_update_and_remove(tmp_path):
     state = read_state(settings.store_dir)
     assert list(state["docs"]) == ["transport"] and state["clean"]
     assert bot.retriever.refresh()
-    assert {p["doc_id"] for p in bot.retrieve("open data portals", k=5)} == {"transport"}
+    assert {p.passage.doc_id for p in bot.retrieve("open data portals", k=5)} == {"transport"}
 
     remove_document(settings, "transport", progress=None)
     assert read_state(settings.store_dir)["docs"] == {}
@@ -65,7 +65,7 @@ def test_failed_document_leaves_the_index_as_it_was(tmp_path):
     assert "broken" in report.failed and "pdf" in report.failed["broken"].lower()
     after = json.loads((settings.store_dir / "state.json").read_text())
     assert after["docs"]["gov"] == before["docs"]["gov"]
-    assert Assistant(settings).retrieve("open data", k=1)[0]["doc_id"] == "gov"
+    assert Assistant(settings).retrieve("open data", k=1)[0].passage.doc_id == "gov"
 
 
 def test_duplicate_content_under_another_name_is_refused(tmp_path):

@@ -79,8 +79,8 @@ def test_build_and_query_through_a_chroma_server_across_a_restart(tmp_path):
         # the English note matches word for word; its Persian counterpart (same content) comes in
         # through the cross-language view, so both lead the hybrid ranking
         assert bot.retriever.dense("open data portals", 1)[0][0].startswith("gov:")
-        assert {p["doc_id"] for p in bot.retrieve("open data portals", k=2)} == {"gov", "infra"}
-        assert bot.retrieve("What infrastructure does a smart government need?", k=1)[0]["doc_id"] == "infra"
+        assert {p.passage.doc_id for p in bot.retrieve("open data portals", k=2)} == {"gov", "infra"}
+        assert bot.retrieve("What infrastructure does a smart government need?", k=1)[0].passage.doc_id == "infra"
         dense = bot.retriever.dense("digital infrastructure for public services", 2)
         assert dense, "dense search must answer through the server"
 

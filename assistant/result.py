@@ -1,0 +1,74 @@
+"""What :meth:`assistant.Assistant.ask` returns: :class:`AskResult`, and its JSON form (``ask --json``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from assistant.answer import AnswerSentence
+from assistant.fusion import Hit
+
+DeclineKind = Literal["offtopic", "unanswerable"]
+
+
+@dataclass(frozen=True)
+class Decline:
+    """Why a question was not answered: ``offtopic`` (outside the knowledge base's field,
+    :mod:`assistant.decline`) or ``unanswerable`` (on topic, but the corpus does not say,
+    :mod:`assistant.abstain`), with a reason for the log and the JSON."""
+
+    kind: DeclineKind
+    reason: str
+
+
+@dataclass(frozen=True)
+class CitedWork:
+    """A work cited inside the answer's sentences, resolved against the bibliography where it could be."""
+
+    key: str
+    reference: str | None = None
+    confidence: float | str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "reference": self.reference, "confidence": self.confidence}
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """One answered (or declined) question.
+
+    ``answer`` is the rendered text (empty when declined), ``note`` its opening note line if any
+    (:func:`assistant.answer.answer_note`); ``sentences`` the answer's sentences with their passages;
+    ``passages`` the retrieved passages, best first; ``read_as`` the question as read in its conversation
+    (the question itself outside one).
+    """
+
+    question: str
+    read_as: str
+    language: str
+    answer: str
+    sentences: list[AnswerSentence]
+    passages: list[Hit]
+    citations: list[CitedWork]
+    decline: Decline | None
+    latency_ms: float
+    note: str | None = None
+
+    @property
+    def abstained(self) -> bool:
+        return self.decline is not None
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``ask --json`` object (DESIGN §3)."""
+        return {
+            "question": self.question,
+            "read_as": self.read_as,
+            "language": self.language,
+            "abstained": self.abstained,
+            "abstain_kind": self.decline.kind if self.decline else None,
+            "abstain_reason": self.decline.reason if self.decline else None,
+            "answer": self.answer,
+            "sentences": [s.to_json() for s in self.sentences],
+            "passages": [h.to_json() for h in self.passages],
+            "citations": [c.to_json() for c in self.citations],
+            "latency_ms": self.latency_ms,
+        }
