@@ -23,7 +23,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from indexer import documents as docs_mod
 from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
-from indexer.errors import DocumentError, DuplicateDocumentError
+from indexer.errors import DocumentError, DocumentTooLongError, DuplicateDocumentError
 from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
 from indexer.settings import Settings
 from indexer.store import (ENGLISH_VIEW, Passage, chroma_collection, load_passages, read_state, tables_dir,
@@ -100,6 +100,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 digest = spec.content_hash()
             except OSError as exc:
                 report.failed[spec.doc_id] = f"{spec.path}: cannot read ({exc.strerror or exc})"
+                say(f"error: {report.failed[spec.doc_id]}")
                 continue
             if spec.doc_id in live and live[spec.doc_id]["hash"] == digest:
                 report.unchanged.append(spec.doc_id)
@@ -116,7 +117,8 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 continue
             seen_hashes[digest] = spec.doc_id
             try:
-                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb)
+                say(f"loading {spec.doc_id} ({_size(spec)})")
+                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb, max_chars=settings.max_document_chars)
             except DocumentError as exc:
                 report.failed[spec.doc_id] = str(exc)
                 say(f"error: {exc}")
@@ -126,8 +128,13 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 report.failed[spec.doc_id] = str(err)
                 say(f"error: {err}")
                 continue
-            loaded[spec.doc_id] = doc
             nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
+            if len(nodes) > settings.max_document_passages:  # hours of embedding: refused before any
+                err = DocumentTooLongError(str(spec.path), f"{len(nodes):,} passages > {settings.max_document_passages:,}")
+                report.failed[spec.doc_id] = str(err)
+                say(f"error: {err}")
+                continue
+            loaded[spec.doc_id] = doc
             version = f"{spec.doc_id}@{digest[:12]}"
             for node in nodes:
                 # Chroma ids are per version, so a new version can be written beside the live one
@@ -229,6 +236,13 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     new_state = {"version": version, "tables": name, "clean": False, "docs": live}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
     return new_state
+
+
+def _size(spec: docs_mod.DocumentSpec) -> str:
+    try:
+        return f"{(spec.read_from or spec.path).stat().st_size / 1e6:.1f} MB"
+    except OSError:
+        return "size unknown"
 
 
 def _english_view(node: TextNode) -> TextNode:
