@@ -12,6 +12,7 @@ from assistant.answer import compose, render_answer
 from assistant.citations import cited_works
 from assistant.decline import DeclineModel
 from assistant.embed_cache import CachedEmbedding
+from assistant.question_check import has_words, no_words_result
 from assistant.retrieval import YEAR, Hit, HybridRetriever
 from indexer.lang import detect_language
 from indexer.settings import Settings
@@ -149,6 +150,8 @@ class Assistant:
         started = time.perf_counter()
         self.retriever.refresh()
         question = question.strip()
+        if not has_words(question):  # "???", "1+1": nothing to look up, never a confident answer
+            return no_words_result(question)
         language = detect_language(question)
         read_as = f"{context.strip()} {question}" if context and context.strip() and question else question
         if not question:
