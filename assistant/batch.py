@@ -45,7 +45,8 @@ def read_batch(path: str | Path) -> list[BatchQuestion | BadLine]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise BatchFileError(f"{path}: not UTF-8 text (invalid byte at line {line}); save it as UTF-8") from None
+        raise BatchFileError(f"{path}: not UTF-8 text (invalid byte at line {line}); save it as UTF-8") \
+            from None
     out: list[BatchQuestion | BadLine] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -66,8 +67,8 @@ def read_batch(path: str | Path) -> list[BatchQuestion | BadLine]:
     return out
 
 
-def answer_file(path: str | Path, ask: Callable[[str], dict[str, Any]], emit: Callable[[dict[str, Any]], None],
-                err: TextIO | None = None) -> int:
+def answer_file(path: str | Path, ask: Callable[[str], dict[str, Any]],
+                emit: Callable[[dict[str, Any]], None], err: TextIO | None = None) -> int:
     """Answer every good line of ``path`` (``emit`` gets ``{"id", **result}``); 1 when any line was bad."""
     err = err or sys.stderr
     try:

@@ -118,7 +118,8 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             seen_hashes[digest] = spec.doc_id
             try:
                 say(f"loading {spec.doc_id} ({_size(spec)})")
-                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb, max_chars=settings.max_document_chars)
+                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb,
+                                    max_chars=settings.max_document_chars)
             except DocumentError as exc:
                 report.failed[spec.doc_id] = str(exc)
                 say(f"error: {exc}")
@@ -130,7 +131,8 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 continue
             nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
             if len(nodes) > settings.max_document_passages:  # hours of embedding: refused before any
-                err = DocumentTooLongError(str(spec.path), f"{len(nodes):,} passages > {settings.max_document_passages:,}")
+                err = DocumentTooLongError(str(spec.path),
+                                           f"{len(nodes):,} passages > {settings.max_document_passages:,}")
                 report.failed[spec.doc_id] = str(err)
                 say(f"error: {err}")
                 continue

@@ -13,7 +13,8 @@ Guarantees (docs/ingestion.md):
   ``PROVENANCE.md``/``README.md``/licences or a name the manifest ignores;
 * metadata given with the upload (title, author, year, language) is written to ``manifest.json``, so every
   later ``build`` sees the very same document (same hash: nothing is re-embedded, nothing is lost);
-* a file name with spaces, ZWNJ or punctuation is mapped to a safe id (:func:`indexer.documents.id_from_name`).
+* a file name with spaces, ZWNJ or punctuation is mapped to a safe id
+  (:func:`indexer.documents.id_from_name`).
 """
 from __future__ import annotations
 
@@ -152,7 +153,8 @@ class ConflictError(errors.UnsafePathError):
 
 
 def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | None, on_conflict: Conflict,
-           ignore: set[str], known: dict[str, Path], live: dict, manifest: dict, settings: Settings) -> _Staged:
+           ignore: set[str], known: dict[str, Path], live: dict, manifest: dict,
+           settings: Settings) -> _Staged:
     shown = upload.name
     name = re.split(r"[\\/]", upload.name)[-1]
     suffix = Path(name).suffix.lower()
@@ -163,10 +165,10 @@ def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | No
     if upload.path is not None and not upload.path.is_file():
         raise errors.DocumentError(shown, "file not found")
     doc_id = check_doc_id(doc_id, shown) if doc_id else id_from_name(Path(name).stem, shown)
-    size = len(upload.data) if upload.data is not None else upload.path.stat().st_size  # type: ignore[union-attr]
+    size = len(upload.data) if upload.data is not None else Path(str(upload.path)).stat().st_size
     if size / 1e6 > settings.max_file_mb:
         raise errors.FileTooLargeError(shown, f"{size / 1e6:.1f} MB > {settings.max_file_mb:g} MB")
-    data = upload.data if upload.data is not None else upload.path.read_bytes()  # type: ignore[union-attr]
+    data = upload.data if upload.data is not None else Path(str(upload.path)).read_bytes()
 
     if upload.in_place:  # a file already in the corpus, indexed where it is
         target = Path(upload.path).resolve()  # type: ignore[arg-type]
@@ -179,26 +181,33 @@ def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | No
     live_path = live.get(doc_id, {}).get("path")
     # the file this document already has: in the corpus (scan or manifest), at the target name, or (added
     # without --copy) wherever the live store says
-    existing = known.get(doc_id) or (target if target.exists() else None) or (Path(live_path) if live_path else None)
+    existing = known.get(doc_id) or (target if target.exists() else None) \
+        or (Path(live_path) if live_path else None)
     replacing = False
     if existing is not None:
-        if existing.is_file() and existing.read_bytes() == data and existing.resolve().parent == target.parent \
-                and existing.suffix.lower() == suffix:
-            # already there: indexed (unchanged), or left unindexed by a killed `add --copy`: index it in place
+        in_corpus = existing.resolve().is_relative_to(corpus.resolve())
+        same = existing.is_file() and existing.read_bytes() == data
+        if same and in_corpus and existing.suffix.lower() == suffix:
+            # already there: indexed (unchanged), or left unindexed by a killed `add --copy`: index in place
             target = existing.resolve()
             return _Staged(upload, _spec(corpus, doc_id, target, given, manifest), None, False,
                            _entry(corpus, doc_id, target, given, manifest))
-        if on_conflict == "refuse":
-            raise ConflictError(shown, f"a different file with this name is in the corpus (document {doc_id!r}); "
-                                       "choose to replace it as a new version or to keep both under a new id")
-        if on_conflict == "replace":
-            if existing.resolve().parent == target.parent and existing.suffix.lower() != suffix:
-                raise ConflictError(shown, f"document {doc_id!r} is a {existing.suffix} file; a new version of it "
-                                           f"must be one too (or keep both under a new id)")
+        if same:
+            pass  # the very bytes indexed from outside the corpus (add without --copy): now copied in
+        elif on_conflict == "refuse":
+            raise ConflictError(shown, f"a different file with this name is in the corpus (document "
+                                       f"{doc_id!r}); choose to replace it as a new version or to keep both "
+                                       "under a new id")
+        elif on_conflict == "replace":
+            if in_corpus and existing.suffix.lower() != suffix:
+                raise ConflictError(shown, f"document {doc_id!r} is a {existing.suffix} file; a new version "
+                                           "of it must be one too (or keep both under a new id)")
+            target = existing.resolve() if in_corpus else target  # the document keeps its file name
             replacing = True
         else:  # keep both: the upload gets the next free id
             n = 2
-            while f"{doc_id}-{n}" in known or f"{doc_id}-{n}" in live or (corpus / f"{doc_id}-{n}{suffix}").exists():
+            while any(f"{doc_id}-{n}" in ids for ids in (known, live)) \
+                    or (corpus / f"{doc_id}-{n}{suffix}").exists():
                 n += 1
             doc_id = check_doc_id(f"{doc_id}-{n}", shown)
             target = corpus.resolve() / f"{doc_id}{suffix}"
@@ -240,8 +249,8 @@ def _finish(corpus: Path, item: _Staged, build: BuildReport, live: dict, manifes
     if item.temp is not None:
         os.replace(item.temp, item.spec.path)  # the upload takes its place only now
         item.temp = None
-    entry = _entry(corpus, doc_id, item.spec.path, {k: v for k, v in item.spec.meta.items() if k in META_KEYS},
-                   manifest)
+    given = {k: v for k, v in item.spec.meta.items() if k in META_KEYS}
+    entry = _entry(corpus, doc_id, item.spec.path, given, manifest)
     if entry is not None:
         _write_manifest(corpus, manifest, entry)
     if doc_id in build.unchanged:

@@ -20,7 +20,8 @@ GOV = "# Governance\n\nSmart governance relies on open data portals and citizen 
 def admin_kb(tmp_path, monkeypatch) -> Settings:
     from indexer.pipeline import build_index
 
-    settings = Settings.load(env={}, overrides={"store_dir": tmp_path / "kb", "corpus_dir": tmp_path / "corpus"})
+    settings = Settings.load(env={}, overrides={"store_dir": tmp_path / "kb",
+                                                "corpus_dir": tmp_path / "corpus"})
     write(settings.corpus_dir / "gov.md", GOV)
     write(settings.corpus_dir / "PROVENANCE.md", "# Provenance\n\nThe real provenance notes.\n")
     assert build_index(settings, progress=None).added == ["gov"]
@@ -49,7 +50,7 @@ def _upload(files, conflict: str = "refuse") -> AppTest:
 
 
 def _shown(at: AppTest) -> str:
-    return "\n".join([e.value for e in at.error] + [w.value for w in at.warning] + [s.value for s in at.success])
+    return "\n".join(e.value for e in [*at.error, *at.warning, *at.success])
 
 
 def test_upload_named_like_corpus_files_changes_nothing(admin_kb):
@@ -70,9 +71,11 @@ def test_failed_upload_leaves_the_corpus_as_it_was(admin_kb):
 
 
 def test_upload_indexes_and_keep_both_on_conflict(admin_kb):
-    at = _upload([("نقش دولت.md", "# دولت\n\nدولت هوشمند داده‌های باز منتشر می‌کند.\n".encode(), "text/markdown")])
+    persian = "# دولت\n\nدولت هوشمند داده‌های باز منتشر می‌کند.\n".encode()
+    at = _upload([("نقش دولت.md", persian, "text/markdown")])
     assert "was indexed as نقش-دولت" in _shown(at)
-    at = _upload([("gov.md", b"# Other\n\nParticipatory budgeting in cities.\n", "text/markdown")], "keep-both")
+    other = b"# Other\n\nParticipatory budgeting in cities.\n"
+    at = _upload([("gov.md", other, "text/markdown")], "keep-both")
     assert "was indexed as gov-2" in _shown(at)
     assert _files(admin_kb)["gov.md"] == GOV.encode()
     assert sorted(read_state(admin_kb.store_dir)["docs"]) == ["gov", "gov-2", "نقش-دولت"]

@@ -52,11 +52,13 @@ def test_kill_9_during_add_copy_then_the_same_command_completes(tmp_path):
     code, err = _run(settings, "add", "--copy", str(src), kill_at="embedding:")
     assert code == -signal.SIGKILL, err
     assert _visible(settings) == ["gov.md"]  # the copy never reached its place
-    assert json.loads((Path(settings.store_dir) / "state.json").read_bytes())["docs"] == json.loads(state)["docs"]
+    now = json.loads((Path(settings.store_dir) / "state.json").read_bytes())
+    assert now["docs"] == json.loads(state)["docs"]
     code, err = _run(settings, "add", "--copy", str(src))
     assert code == 0, err
     assert _visible(settings) == ["alpha.md", "gov.md"]
-    assert not [p for p in Path(settings.corpus_dir).iterdir() if p.name.startswith(".")]  # no staged file left
+    # no staged file left
+    assert not [p for p in Path(settings.corpus_dir).iterdir() if p.name.startswith(".")]
     assert sorted(read_state(settings.store_dir)["docs"]) == ["alpha", "gov"]
 
 

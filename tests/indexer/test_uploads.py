@@ -24,7 +24,8 @@ PROVENANCE = "# Provenance\n\nWhere the corpus came from.\n"
 def kb(tmp_path) -> Settings:
     from indexer.pipeline import build_index
 
-    settings = Settings.load(env={}, overrides={"store_dir": tmp_path / "kb", "corpus_dir": tmp_path / "corpus"})
+    settings = Settings.load(env={}, overrides={"store_dir": tmp_path / "kb",
+                                                "corpus_dir": tmp_path / "corpus"})
     write(settings.corpus_dir / "gov.md", GOV)
     write(settings.corpus_dir / "PROVENANCE.md", PROVENANCE)
     assert build_index(settings, progress=None).added == ["gov"]
@@ -71,11 +72,13 @@ def test_same_bytes_is_already_indexed_and_a_failed_replace_keeps_the_old_file(k
 
 def test_replace_as_a_new_version_or_keep_both(kb):
     new = "# Governance\n\nDigital twins of cities help municipal planning and open budgets.\n"
-    (result,) = ingest(kb, [Upload("gov.md", data=new.encode())], on_conflict="replace", progress=None).results
+    report = ingest(kb, [Upload("gov.md", data=new.encode())], on_conflict="replace", progress=None)
+    (result,) = report.results
     assert result.status == "replaced" and result.doc_id == "gov"
     assert (Path(kb.corpus_dir) / "gov.md").read_text() == new
     other = "# Other\n\nA second governance text about participatory budgeting.\n"
-    (result,) = ingest(kb, [Upload("gov.md", data=other.encode())], on_conflict="keep-both", progress=None).results
+    report = ingest(kb, [Upload("gov.md", data=other.encode())], on_conflict="keep-both", progress=None)
+    (result,) = report.results
     assert result.status == "indexed" and result.doc_id == "gov-2"
     assert (Path(kb.corpus_dir) / "gov.md").read_text() == new
     assert (Path(kb.corpus_dir) / "gov-2.md").read_text() == other
@@ -84,8 +87,9 @@ def test_replace_as_a_new_version_or_keep_both(kb):
 
 
 def test_persian_names_with_zwnj_and_spaces_map_to_a_safe_id(kb, tmp_path, capsys):
-    src = write(tmp_path / "نقش\u200cهای دولت هوشمند.txt", "دولت هوشمند از داده‌های باز برای شفافیت استفاده می‌کند.\n")
-    assert main(["add", "--store", str(kb.store_dir), "--corpus", str(kb.corpus_dir), "--copy", str(src)]) == 0
+    src = write(tmp_path / "نقش\u200cهای دولت هوشمند.txt", "دولت هوشمند از داده‌های باز استفاده می‌کند.\n")
+    flags = ["--store", str(kb.store_dir), "--corpus", str(kb.corpus_dir)]
+    assert main(["add", *flags, "--copy", str(src)]) == 0
     assert (Path(kb.corpus_dir) / "نقش-های-دولت-هوشمند.txt").is_file()
     assert "نقش-های-دولت-هوشمند" in read_state(kb.store_dir)["docs"]
     # the folder scan derives the same id: the next build changes nothing
