@@ -129,6 +129,32 @@ STRINGS: dict[str, dict[str, str]] = {
                              "en": "{name} was not accepted; the corpus is unchanged."},
     "admin.status.failed": {"fa": "نمایه‌سازی {name} ممکن نشد؛ پیکره تغییری نکرد.",
                             "en": "{name} could not be indexed; the corpus is unchanged."},
+    # why a file was refused or failed (indexer.errors class names)
+    "admin.reason.DocumentError": {"fa": "سند خوانا نیست.", "en": "The document cannot be read."},
+    "admin.reason.UnsupportedFormatError": {"fa": "این قالب پشتیبانی نمی‌شود (pdf، txt، md، docx).",
+                                            "en": "This format is not supported (pdf, txt, md, docx)."},
+    "admin.reason.NotADocumentError": {"fa": "این پرونده سند نیست: پرونده‌های خود پیکره (مانند PROVENANCE.md) "
+                                             "بارگذاری نمی‌شوند.",
+                                       "en": "Not a document: the corpus's own files (such as PROVENANCE.md) "
+                                             "cannot be uploaded."},
+    "admin.reason.EmptyDocumentError": {"fa": "سند متنی ندارد.", "en": "The document contains no text."},
+    "admin.reason.EncryptedPdfError": {"fa": "این PDF رمزگذاری شده است؛ نخست رمز آن را بردارید.",
+                                       "en": "The PDF is encrypted; decrypt it first."},
+    "admin.reason.CorruptPdfError": {"fa": "این PDF خراب یا ناقص است.", "en": "The PDF is corrupt or truncated."},
+    "admin.reason.ImageOnlyPdfError": {"fa": "این PDF لایهٔ متن ندارد (تصویر اسکن‌شده)؛ نخست نویسه‌خوانی (OCR) کنید.",
+                                       "en": "The PDF has no text layer (scanned images); run OCR first."},
+    "admin.reason.EncodingError": {"fa": "رمزگذاری نویسه‌های پرونده شناخته نشد (UTF-8 یا Windows-1256).",
+                                   "en": "The text encoding is not recognised (UTF-8 or Windows-1256 expected)."},
+    "admin.reason.BinaryFileError": {"fa": "این پرونده متنی نیست.", "en": "The file is not text."},
+    "admin.reason.FileTooLargeError": {"fa": "پرونده از اندازهٔ مجاز (max_file_mb) بزرگ‌تر است.",
+                                       "en": "The file is larger than the limit (max_file_mb)."},
+    "admin.reason.DocumentTooLongError": {"fa": "سند از سقف یک سند بلندتر است (max_document_chars، "
+                                                "max_document_passages).",
+                                          "en": "The document is longer than one document may be "
+                                                "(max_document_chars, max_document_passages)."},
+    "admin.reason.DuplicateDocumentError": {"fa": "همین محتوا با شناسه‌ای دیگر نمایه شده است.",
+                                            "en": "The same content is already indexed under another id."},
+    "admin.reason.UnsafePathError": {"fa": "نام پرونده امن نیست.", "en": "The file name is not safe."},
     "ask.no_words": {"fa": "پرسش واژه‌ای ندارد. پرسش را با واژه بنویسید، مثلاً «کشورداری هوشمند چیست؟».",
                      "en": "The question has no words. Ask in words, e.g. “What is smart statesmanship?”."},
     "admin.docs": {"fa": "اسناد نمایه‌شده", "en": "Indexed documents"},

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app_ui import resources
+from app_ui.i18n import STRINGS
 from app_ui.i18n import t as _t
 from app_ui.render import block, esc, location, passage_html, text_dir
 from indexer.chunking import SECTION_SEP
@@ -341,8 +342,12 @@ def page_maintainers(lang: str) -> None:
             text = _t(f"admin.status.{r.status}", lang, name=r.name, doc_id=r.doc_id or "")
             if r.ok:
                 st.success(text)
-            else:
-                (st.warning if r.status == "conflict" else st.error)(f"{text} {r.message}")
+                continue
+            key = f"admin.reason.{r.kind}"
+            reason = _t(key, lang) if r.status != "conflict" and key in STRINGS else ""
+            (st.warning if r.status == "conflict" else st.error)(f"{text} {reason}".strip())
+            if r.message:
+                st.caption(r.message)  # the technical detail: the file as uploaded, never a server path
     state = read_state(Path(settings.store_dir))
     if state.get("docs"):
         st.subheader(_t("admin.docs", lang))

@@ -54,7 +54,8 @@ class FileTooLargeError(DocumentError):
 
 class DocumentTooLongError(DocumentError):
     reason = ("the document is longer than one document may be (settings: max_document_chars, "
-              "max_document_passages; raise them in kb.toml or KB_MAX_DOCUMENT_CHARS / KB_MAX_DOCUMENT_PASSAGES)")
+              "max_document_passages; raise them in kb.toml or KB_MAX_DOCUMENT_CHARS / "
+              "KB_MAX_DOCUMENT_PASSAGES)")
 
 
 class DuplicateDocumentError(DocumentError):
@@ -63,3 +64,12 @@ class DuplicateDocumentError(DocumentError):
 
 class UnsafePathError(DocumentError):
     reason = "unsafe file name or path"
+
+
+class NotADocumentError(UnsupportedFormatError):
+    reason = ("not a document: the corpus's own files (manifest, README, PROVENANCE, licences) "
+              "cannot be uploaded")
+
+
+class NameConflictError(UnsafePathError):
+    """A different file already has this name in the corpus (uploads and ``add --copy``)."""

@@ -46,6 +46,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    failed_kind: dict[str, str] = field(default_factory=dict)  # doc id -> DocumentError class name
     passages_embedded: int = 0
     seconds: float = 0.0
 
@@ -100,6 +101,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 digest = spec.content_hash()
             except OSError as exc:
                 report.failed[spec.doc_id] = f"{spec.path}: cannot read ({exc.strerror or exc})"
+                report.failed_kind[spec.doc_id] = "DocumentError"
                 say(f"error: {report.failed[spec.doc_id]}")
                 continue
             if spec.doc_id in live and live[spec.doc_id]["hash"] == digest:
@@ -113,6 +115,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             if duplicate:
                 err = DuplicateDocumentError(str(spec.path), f"already indexed as {duplicate!r}")
                 report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = type(err).__name__
                 say(f"error: {err}")
                 continue
             seen_hashes[digest] = spec.doc_id
@@ -122,11 +125,13 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                                     max_chars=settings.max_document_chars)
             except DocumentError as exc:
                 report.failed[spec.doc_id] = str(exc)
+                report.failed_kind[spec.doc_id] = type(exc).__name__
                 say(f"error: {exc}")
                 continue
             except Exception as exc:  # a loader bug on one odd file must not abort the others
                 err = DocumentError(str(spec.path), f"unexpected {type(exc).__name__}: {exc}")
                 report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = "DocumentError"
                 say(f"error: {err}")
                 continue
             nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
@@ -134,6 +139,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 err = DocumentTooLongError(str(spec.path),
                                            f"{len(nodes):,} passages > {settings.max_document_passages:,}")
                 report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = type(err).__name__
                 say(f"error: {err}")
                 continue
             loaded[spec.doc_id] = doc

@@ -64,6 +64,7 @@ class UploadResult:
     status: Literal["indexed", "replaced", "already_indexed", "conflict", "refused", "failed"]
     doc_id: str | None = None
     message: str = ""
+    kind: str = ""  # the DocumentError class of a refusal or failure: the app words it in the user's language
 
     @property
     def ok(self) -> bool:
@@ -129,8 +130,9 @@ def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str
                     item = _stage(corpus, upload, given, doc_id, on_conflict, ignore, known, live, manifest,
                                   settings)
                 except errors.DocumentError as exc:
-                    status = "conflict" if isinstance(exc, ConflictError) else "refused"
-                    report.results.append(UploadResult(upload.name, status, None, _one_line(str(exc))))
+                    status = "conflict" if isinstance(exc, errors.NameConflictError) else "refused"
+                    report.results.append(UploadResult(upload.name, status, None, _one_line(str(exc)),
+                                                       type(exc).__name__))
                     say(f"error: {_one_line(str(exc))}")
                     continue
                 known[item.spec.doc_id] = item.spec.path
@@ -148,10 +150,6 @@ def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str
     return report
 
 
-class ConflictError(errors.UnsafePathError):
-    reason = "unsafe file name or path"
-
-
 def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | None, on_conflict: Conflict,
            ignore: set[str], known: dict[str, Path], live: dict, manifest: dict,
            settings: Settings) -> _Staged:
@@ -159,7 +157,7 @@ def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | No
     name = re.split(r"[\\/]", upload.name)[-1]
     suffix = Path(name).suffix.lower()
     if name in ignore:
-        raise errors.UnsupportedFormatError(shown, "only documents are accepted, not the corpus's own files")
+        raise errors.NotADocumentError(shown, name)
     if suffix not in SUPPORTED_SUFFIXES:
         raise errors.UnsupportedFormatError(shown, f"suffix {suffix or '(none)'}")
     if upload.path is not None and not upload.path.is_file():
@@ -192,16 +190,17 @@ def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | No
             target = existing.resolve()
             return _Staged(upload, _spec(corpus, doc_id, target, given, manifest), None, False,
                            _entry(corpus, doc_id, target, given, manifest))
-        if same:
+        if same and not in_corpus:
             pass  # the very bytes indexed from outside the corpus (add without --copy): now copied in
         elif on_conflict == "refuse":
-            raise ConflictError(shown, f"a different file with this name is in the corpus (document "
-                                       f"{doc_id!r}); choose to replace it as a new version or to keep both "
-                                       "under a new id")
+            raise errors.NameConflictError(
+                shown, f"a different file with this name is in the corpus (document {doc_id!r}); choose to "
+                       "replace it as a new version or to keep both under a new id")
         elif on_conflict == "replace":
             if in_corpus and existing.suffix.lower() != suffix:
-                raise ConflictError(shown, f"document {doc_id!r} is a {existing.suffix} file; a new version "
-                                           "of it must be one too (or keep both under a new id)")
+                raise errors.NameConflictError(
+                    shown, f"document {doc_id!r} is a {existing.suffix} file; a new version of it must be "
+                           "one too (or keep both under a new id)")
             target = existing.resolve() if in_corpus else target  # the document keeps its file name
             replacing = True
         else:  # keep both: the upload gets the next free id
@@ -245,7 +244,8 @@ def _spec(corpus: Path, doc_id: str, target: Path, given: dict[str, str], manife
 def _finish(corpus: Path, item: _Staged, build: BuildReport, live: dict, manifest: dict) -> UploadResult:
     doc_id, name = item.spec.doc_id, item.upload.name
     if doc_id in build.failed:
-        return UploadResult(name, "failed", doc_id, _public(build.failed[doc_id], item))
+        return UploadResult(name, "failed", doc_id, _public(build.failed[doc_id], item),
+                            build.failed_kind.get(doc_id, "DocumentError"))
     if item.temp is not None:
         os.replace(item.temp, item.spec.path)  # the upload takes its place only now
         item.temp = None

@@ -36,9 +36,9 @@ def _files(settings: Settings) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(Path(settings.corpus_dir).iterdir())}
 
 
-def _upload(files, conflict: str = "refuse") -> AppTest:
+def _upload(files, conflict: str = "refuse", lang: str = "en") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=300)
-    at.session_state["lang"] = "en"
+    at.session_state["lang"] = lang
     at.session_state["page"] = "maintainers"
     at.run()
     at.text_input(key="admin_token").input("s3cret").run()
@@ -68,6 +68,17 @@ def test_failed_upload_leaves_the_corpus_as_it_was(admin_kb):
     at = _upload([("notes.txt", b"\x00\x01binary" * 50, "text/plain")])
     assert "notes.txt could not be indexed" in _shown(at)
     assert _files(admin_kb) == before  # no saved file, no staged file
+
+
+def test_errors_are_in_the_users_language(admin_kb):
+    before = _files(admin_kb)
+    at = _upload([("خالی.txt", b"   \n", "text/plain"), ("PROVENANCE.md", b"x", "text/markdown")], lang="fa")
+    shown = _shown(at)
+    assert t("admin.reason.EmptyDocumentError", "fa") in shown
+    assert t("admin.reason.NotADocumentError", "fa") in shown
+    captions = "\n".join(c.value for c in at.caption)
+    assert str(admin_kb.corpus_dir) not in shown + captions and "/tmp" not in shown + captions
+    assert _files(admin_kb) == before
 
 
 def test_upload_indexes_and_keep_both_on_conflict(admin_kb):

@@ -86,6 +86,20 @@ def test_replace_as_a_new_version_or_keep_both(kb):
     assert not [n for n in corpus_files(kb) if n.startswith(".")]  # no staged file left behind
 
 
+def test_a_name_clash_across_formats_is_refused(kb):
+    """gov.txt would give the id of gov.md: never a second file for one id, whatever the choice."""
+    before = corpus_files(kb)
+    for policy in ("refuse", "replace"):
+        (result,) = ingest(kb, [Upload("gov.txt", data=GOV.encode())], on_conflict=policy,
+                           progress=None).results
+        assert result.status == "conflict" and result.kind == "NameConflictError", result
+    assert corpus_files(kb) == before
+    (result,) = ingest(kb, [Upload("gov.txt", data=GOV.encode())], on_conflict="keep-both",
+                       progress=None).results
+    assert result.status == "failed" and result.kind == "DuplicateDocumentError"  # same bytes as gov
+    assert corpus_files(kb) == before
+
+
 def test_persian_names_with_zwnj_and_spaces_map_to_a_safe_id(kb, tmp_path, capsys):
     src = write(tmp_path / "نقش\u200cهای دولت هوشمند.txt", "دولت هوشمند از داده‌های باز استفاده می‌کند.\n")
     flags = ["--store", str(kb.store_dir), "--corpus", str(kb.corpus_dir)]
