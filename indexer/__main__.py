@@ -34,6 +34,9 @@ def cmd_add(args) -> int:
     corpus = Path(settings.corpus_dir).resolve()
     meta = {"title": args.title, "author": args.author, "year": args.year, "language": args.language}
     uploads, outside, failed = [], [], 0
+    if args.doc_id and len(args.paths) > 1:
+        print("error: --doc-id names one document: give one PATH with it", file=sys.stderr)
+        return 2
     for raw in args.paths:
         path = Path(raw)
         inside = path.resolve().is_relative_to(corpus)
