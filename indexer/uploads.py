@@ -293,6 +293,8 @@ def _read_manifest(corpus: Path) -> dict:
 
 def _write_manifest(corpus: Path, manifest: dict, entry: dict) -> None:
     """Add or replace one document's entry, atomically (a temp file, then a rename)."""
+    if entry in manifest["documents"]:
+        return  # already says so: the maintainer's file is left as it is
     docs = [e for e in manifest["documents"] if _entry_id(e) != entry["doc_id"]]
     docs.append(entry)
     manifest["documents"] = docs
