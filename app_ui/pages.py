@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import streamlit as st
 
 from app_ui import resources
+from app_ui.i18n import STRINGS
 from app_ui.i18n import t as _t
 from app_ui.render import block, esc, location, passage_html, text_dir
 from indexer.chunking import SECTION_SEP
@@ -16,6 +17,7 @@ from indexer.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from assistant.result import AskResult
+    from indexer.uploads import Conflict
 
 EVAL_DIR = PROJECT_ROOT / "evals" / "results"
 
@@ -155,7 +157,11 @@ def page_ask(lang: str) -> None:
     question = st.chat_input(_t("ask.placeholder", lang), key="ask_input")
     if bot is None:
         return
-    if question and question.strip():
+    from assistant.question_check import has_words
+
+    if question and question.strip() and not has_words(question):
+        st.warning(_t("ask.no_words", lang))
+    elif question and question.strip():
         # a follow-up is read in the context of the last two questions (off-topic ones left out);
         # the "new conversation" button below clears it
         context = " ".join(r.question for r in history[-2:] if not (r.decline and r.decline.kind == "offtopic"))
@@ -283,6 +289,7 @@ def _occurrences(bot, term: str, entry: dict) -> list[dict]:
 
 # ---------------------------------------------------------------------------------------- maintainers
 ALLOWED = ("txt", "md", "pdf", "docx")
+CONFLICT_CHOICES = ("refuse", "replace", "keep-both")
 
 
 def page_maintainers(lang: str) -> None:
@@ -299,59 +306,36 @@ def page_maintainers(lang: str) -> None:
     if not hmac.compare_digest(token.encode(), settings.admin_token.encode()):
         st.error(_t("admin.bad_token", lang))
         return
-    from indexer.documents import DocumentSpec, check_doc_id, discover
-    from indexer.errors import DocumentError
-    from indexer.pipeline import build_index
     from indexer.store import read_state
+    from indexer.uploads import Upload, ingest
 
     files = st.file_uploader(_t("admin.upload", lang), type=list(ALLOWED), accept_multiple_files=True,
                              key="admin_files")
+    policy = cast("Conflict", st.radio(_t("admin.conflict", lang), CONFLICT_CHOICES, key="admin_conflict",
+                                       format_func=lambda c: _t(f"admin.conflict.{c}", lang)))
     if files and st.button(_t("admin.index", lang), key="admin_go"):
-        corpus = Path(settings.corpus_dir)
-        corpus.mkdir(parents=True, exist_ok=True)
-        specs = []
-        saved: dict[str, Path] = {}
-        live = read_state(Path(settings.store_dir)).get("docs", {})
-        for f in files:
-            name = Path(f.name).name
-            stem, _, ext = name.rpartition(".")
-            doc_id = re.sub(r"[^\w\u0600-\u06FF.\-]+", "-", stem).strip(".-") or "document"
-            try:
-                check_doc_id(doc_id, name)
-                if ext.lower() not in ALLOWED:
-                    raise DocumentError(name, f"unsupported file type .{ext}")
-                target = corpus / f"{doc_id}.{ext.lower()}"
-                existing = live.get(doc_id, {}).get("path")
-                if existing and Path(existing).resolve() != target.resolve():
-                    raise DocumentError(name, f"a different document is already indexed as {doc_id!r}; "
-                                              "rename the file")
-                target.write_bytes(f.getvalue())
-                specs.append(DocumentSpec(doc_id, target, {}))
-                saved[doc_id] = target
-                st.caption(_t("admin.saved", lang, name=target.name))
-            except DocumentError as exc:
-                st.error(f"{_t('admin.file_error', lang, name=name)} {exc}")
-        if specs:
-            bar = st.progress(0.0, text=_t("admin.progress", lang))
-            log = st.empty()
-            seen: list[str] = []
+        bar = st.progress(0.0, text=_t("admin.progress", lang))
+        log = st.empty()
 
-            def progress(message: str) -> None:
-                seen.append(message)
-                m = re.search(r"(\d+)/(\d+)", message)
-                frac = int(m.group(1)) / max(1, int(m.group(2))) if m else None
-                bar.progress(min(frac, 1.0) if frac is not None else 0.5, text=message[:120])
-                log.caption(message[:300])
+        def progress(message: str) -> None:
+            m = re.search(r"(\d+)/(\d+)", message)
+            frac = int(m.group(1)) / max(1, int(m.group(2))) if m else None
+            bar.progress(min(frac, 1.0) if frac is not None else 0.5, text=message[:120])
+            log.caption(message[:300])
 
-            known = {s.doc_id: s for s in discover(corpus)}
-            specs = [known.get(s.doc_id, s) for s in specs]
-            report = build_index(settings, specs=specs, remove_missing=False, progress=progress)
-            bar.progress(1.0, text=_t("admin.done", lang))
-            (st.warning if report.failed else st.success)(f"{_t('admin.done', lang)} {report.summary()}")
-            for doc_id, err in report.failed.items():
-                st.error(f"{_t('admin.file_error', lang, name=doc_id)} {err}")
-                if doc_id in saved and doc_id not in live:  # a failed new upload does not stay in the corpus
-                    saved[doc_id].unlink(missing_ok=True)
+        report = ingest(settings, [Upload(f.name, data=f.getvalue()) for f in files],
+                        on_conflict=policy, progress=progress)
+        bar.progress(1.0, text=_t("admin.done", lang))
+        for r in report.results:
+            text = _t(f"admin.status.{r.status}", lang, name=r.name, doc_id=r.doc_id or "")
+            if r.ok:
+                st.success(text)
+                continue
+            key = f"admin.reason.{r.kind}"
+            reason = _t(key, lang) if r.status != "conflict" and key in STRINGS else ""
+            (st.warning if r.status == "conflict" else st.error)(f"{text} {reason}".strip())
+            if r.message:
+                st.caption(r.message)  # the technical detail: the file as uploaded, never a server path
     state = read_state(Path(settings.store_dir))
     if state.get("docs"):
         st.subheader(_t("admin.docs", lang))

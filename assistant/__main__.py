@@ -80,8 +80,12 @@ class Session:
 
 def cmd_ask(args) -> int:
     from assistant import Assistant
+    from assistant.question_check import USAGE, has_words
     from assistant.retrieval import EmptyStoreError
 
+    if args.question and not has_words(" ".join(args.question)):
+        print(f"error: {USAGE['en']}", file=sys.stderr)
+        return 2
     settings = settings_from(args)
     try:
         bot = Assistant(settings)
@@ -89,18 +93,16 @@ def cmd_ask(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.questions:
-        with open(args.questions, encoding="utf-8") as fh:
-            for line in fh:
-                if not line.strip():
-                    continue
-                item = json.loads(line)
-                result = bot.ask(item["question"], k=args.k)
-                if args.json:
-                    print(json.dumps({"id": item.get("id"), **result.to_json()}, ensure_ascii=False), flush=True)
-                else:
-                    _print_human(result, args.show_original)
-                    print("-" * 60)
-        return 0
+        from assistant.batch import answer_file
+
+        def emit(item_id: str | None, result: AskResult) -> None:
+            if args.json:
+                print(json.dumps({"id": item_id, **result.to_json()}, ensure_ascii=False), flush=True)
+            else:
+                _print_human(result, args.show_original)
+                print("-" * 60)
+
+        return answer_file(args.questions, lambda q: bot.ask(q, k=args.k), emit)
     if not args.question:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2

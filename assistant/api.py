@@ -13,6 +13,7 @@ from assistant.citations import cited_works
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
+from assistant.question_check import has_words, no_words_result
 from assistant.question_evidence import EvidenceMeter
 from assistant.result import AskResult, CitedWork, Decline
 from assistant.retrieval import YEAR, HybridRetriever
@@ -152,6 +153,8 @@ class Assistant:
         started = time.perf_counter()
         self.retriever.refresh()
         question = question.strip()
+        if not has_words(question):  # "???", "1+1": nothing to look up, never a confident answer
+            return no_words_result(question)
         language = detect_language(question)
         read_as = f"{context.strip()} {question}" if context and context.strip() and question else question
         if not question:

@@ -7,14 +7,15 @@ from typing import Any, Literal
 from assistant.answer import AnswerSentence
 from assistant.fusion import Hit
 
-DeclineKind = Literal["offtopic", "unanswerable"]
+DeclineKind = Literal["offtopic", "unanswerable", "no_words"]
 
 
 @dataclass(frozen=True)
 class Decline:
     """Why a question was not answered: ``offtopic`` (outside the knowledge base's field,
-    :mod:`assistant.decline`) or ``unanswerable`` (on topic, but the corpus does not say,
-    :mod:`assistant.abstain`), with a reason for the log and the JSON."""
+    :mod:`assistant.decline`), ``unanswerable`` (on topic, but the corpus does not say,
+    :mod:`assistant.abstain`) or ``no_words`` (nothing to look up, :mod:`assistant.question_check`), with a
+    reason for the log and the JSON."""
 
     kind: DeclineKind
     reason: str

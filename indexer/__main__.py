@@ -3,22 +3,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
 import sys
 from pathlib import Path
 
 from indexer import offline as _offline  # noqa: F401
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
-from indexer.documents import DocumentSpec, check_doc_id, SUPPORTED_SUFFIXES
-from indexer.errors import DocumentError, UnsafePathError, UnsupportedFormatError
+from indexer.documents import SUPPORTED_SUFFIXES, DocumentSpec, check_doc_id, id_from_name
+from indexer.errors import DocumentError, UnsupportedFormatError
 from indexer.pipeline import BuildReport, build_index, remove_document
 from indexer.store import read_state
 
 
 def _print_report(report: BuildReport) -> int:
-    for doc_id, message in report.failed.items():
-        print(f"error: {message}", file=sys.stderr)
+    # each failure was already reported once, as it happened, on stderr (build_index's progress)
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -29,47 +26,52 @@ def cmd_build(args) -> int:
 
 
 def cmd_add(args) -> int:
+    """Files inside the corpus folder, or copied there (``--copy``), go through the safe upload path
+    (:mod:`indexer.uploads`, shared with the app); other files are indexed where they are, with a warning."""
+    from indexer.uploads import Conflict, Upload, ingest
+
     settings = settings_from(args)
-    specs, failed, copied = [], 0, {}
+    corpus = Path(settings.corpus_dir).resolve()
+    meta = {"title": args.title, "author": args.author, "year": args.year, "language": args.language}
+    uploads, outside, failed = [], [], 0
+    if args.doc_id and len(args.paths) > 1:
+        print("error: --doc-id names one document: give one PATH with it", file=sys.stderr)
+        return 2
     for raw in args.paths:
         path = Path(raw)
+        inside = path.resolve().is_relative_to(corpus)
+        if args.copy or inside:
+            uploads.append(Upload(raw, path=path, in_place=inside))
+            continue
         try:
             if not path.is_file():
                 raise DocumentError(str(path), "file not found")
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 raise UnsupportedFormatError(str(path), f"suffix {path.suffix or '(none)'}")
-            doc_id = check_doc_id(args.doc_id or path.stem, path)
-            if args.copy:
-                # keep the corpus folder the single source of truth for later `build` runs; the copy
-                # must have a name `build` accepts (its stem becomes the id there)
-                check_doc_id(path.stem, path)
-                target = Path(settings.corpus_dir) / path.name
-                if target.resolve() != path.resolve():
-                    if target.exists():
-                        raise UnsafePathError(str(target), "a different file with this name is in the corpus")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_name(f".{target.name}.part")  # hidden: `build` skips dot files
-                    shutil.copy2(path, tmp)
-                    os.replace(tmp, target)
-                    copied[doc_id] = target
-                    path = target
+            doc_id = check_doc_id(args.doc_id) if args.doc_id else id_from_name(path.stem, path)
         except DocumentError as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed += 1
             continue
-        meta = {k: v for k, v in {"title": args.title, "author": args.author, "year": args.year,
-                                  "language": args.language}.items() if v}
-        specs.append(DocumentSpec(doc_id, path.resolve(), meta))
-    try:
-        report = build_index(settings, specs=specs, remove_missing=False) if specs else BuildReport()
-    except BaseException:
-        for target in copied.values():
-            target.unlink(missing_ok=True)
-        raise
-    for doc_id in report.failed:
-        if doc_id in copied:  # a refused document must not stay in the corpus to fail every `build`
-            copied[doc_id].unlink(missing_ok=True)
-    return max(_print_report(report), 1 if failed else 0)
+        print(f"warning: {_shown(path)} is outside the corpus folder: it is indexed where it is and the next "
+              "`build` removes it again (add --copy to keep it)", file=sys.stderr)
+        outside.append(DocumentSpec(doc_id, path.resolve(), {k: v for k, v in meta.items() if v}))
+    code = 1 if failed else 0
+    if uploads:
+        on_conflict: Conflict = "replace" if args.replace else "keep-both" if args.keep_both else "refuse"
+        result = ingest(settings, uploads, meta, doc_id=args.doc_id, on_conflict=on_conflict)
+        if result.build is not None:
+            print(result.build.summary())
+        code = max(code, 0 if result.ok else 1)
+    if outside or not uploads:
+        code = max(code, _print_report(build_index(settings, specs=outside, remove_missing=False)
+                                       if outside else BuildReport()))
+    return code
+
+
+def _shown(path: Path) -> str:
+    text = str(path)
+    return text if text.isprintable() else repr(text)
 
 
 def cmd_remove(args) -> int:
@@ -116,7 +118,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--author")
     p.add_argument("--year")
     p.add_argument("--language", choices=["fa", "en"])
-    p.add_argument("--copy", action="store_true", help="also copy the file into the corpus folder")
+    p.add_argument("--copy", action="store_true",
+                   help="copy the file into the corpus folder (only once it is indexed), so `build` keeps it")
+    conflict = p.add_mutually_exclusive_group()
+    conflict.add_argument("--replace", action="store_true",
+                          help="a different corpus file has this name: index the new one as its new version")
+    conflict.add_argument("--keep-both", action="store_true",
+                          help="a different corpus file has this name: add the new one under a new id")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("remove", help="remove a document from every index")
     add_settings_flags(p)

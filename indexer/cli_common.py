@@ -21,10 +21,14 @@ def settings_from(args: argparse.Namespace, **extra) -> Settings:
 
 
 def utf8_stdout() -> None:
-    """Persian output must not crash on a terminal or pipe with a non-UTF-8 locale."""
+    """Persian output must not crash on a terminal or pipe with a non-UTF-8 locale, and document text or a
+    question must not drive the terminal (control characters and bidi overrides are dropped)."""
+    from indexer import terminal
+
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    terminal.install()
 
 
 def emit(text: str, out: str | Path | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,11 @@ DEFAULT_IGNORE = ("README.md", "PROVENANCE.md", "LICENSE", "LICENSE.md")
 # 9: passages carry their English rendering, indexed in an English view).
 PIPELINE_VERSION = "9"
 _SAFE_ID = re.compile(r"^[\w\u0600-\u06FF][\w\u0600-\u06FF.\-]{0,127}$")
+# Printable characters a file name may have that an id may not: spaces, ZWNJ/ZWJ, NBSP, Persian and other
+# punctuation. Each run becomes one "-" (``نقش دولت‌ها (۱).pdf`` → ``نقش-دولت-ها-۱``); control characters,
+# path separators and a leading dot are never mapped: such names stay refused.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAME_JUNK = re.compile(r"[^\w\u0600-\u06FF.\-/\\]+")
 
 
 @dataclass
@@ -38,11 +44,14 @@ class DocumentSpec:
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
     extra_paths: list[Path] = field(default_factory=list)
+    # where the bytes are read from when they are not yet at ``path`` (an upload staged under a hidden
+    # name, moved to ``path`` only once indexing succeeded: indexer/uploads.py)
+    read_from: Path | None = None
 
     def content_hash(self) -> str:
         """Hash of the source bytes, the manifest entry and the pipeline version."""
         h = hashlib.sha256(PIPELINE_VERSION.encode())
-        for path in [self.path, *self.extra_paths]:
+        for path in [self.read_from or self.path, *self.extra_paths]:
             with path.open("rb") as fh:  # streamed: a huge file is refused later, not read into memory
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
@@ -78,6 +87,20 @@ def check_doc_id(doc_id: str, path: Path | str = "") -> str:
     return doc_id
 
 
+def id_from_name(stem: str, shown: Path | str = "") -> str:
+    """The document id of a file name (without its suffix): spaces, ZWNJ and punctuation become ``-``.
+
+    >>> id_from_name("نقش\u200cهای دولت (نسخه 2)")
+    'نقش-های-دولت-نسخه-2'
+    >>> id_from_name("Smart Gov")
+    'Smart-Gov'
+    """
+    if stem.startswith(".") or any(unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in _BIDI_CONTROLS
+                                   for c in stem):
+        return check_doc_id(stem, shown or stem)  # refused, shown escaped
+    return check_doc_id(_NAME_JUNK.sub("-", stem).strip("-") or stem, shown or stem)
+
+
 def discover(corpus_dir: Path) -> list[DocumentSpec]:
     """Documents of a corpus folder: manifest entries first, then other supported files."""
     corpus_dir = Path(corpus_dir)
@@ -101,7 +124,7 @@ def discover(corpus_dir: Path) -> list[DocumentSpec]:
         if path.name in ignore or any(part.startswith(".") for part in path.relative_to(corpus_dir).parts):
             continue
         if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and path.resolve() not in claimed:
-            specs.append(DocumentSpec(check_doc_id(path.stem, path), path.resolve(), {}))
+            specs.append(DocumentSpec(id_from_name(path.stem, path), path.resolve(), {}))
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.doc_id in seen:
@@ -122,31 +145,41 @@ def _inside(corpus_dir: Path, source: str) -> Path:
     return path
 
 
-def load(spec: DocumentSpec, max_file_mb: float = 50.0) -> LoadedDocument:
-    """Read a document into clean structure, raising a specific :class:`DocumentError`."""
-    path = spec.path
+def load(spec: DocumentSpec, max_file_mb: float = 50.0, max_chars: int | None = None) -> LoadedDocument:
+    """Read a document into clean structure, raising a specific :class:`DocumentError`.
+
+    ``max_chars``: the text budget of one document, checked on the extracted text before the (slow)
+    repair, normalisation and structure steps.
+    """
+    path = spec.read_from or spec.path
     if not path.is_file():
         raise errors.DocumentError(str(path), "file not found")
     size_mb = path.stat().st_size / 1e6
     if size_mb > max_file_mb:
         raise errors.FileTooLargeError(str(path), f"{size_mb:.1f} MB > {max_file_mb:g} MB")
-    suffix = path.suffix.lower()
+
+    def budget(text: str) -> str:
+        if max_chars is not None and len(text) > max_chars:
+            raise errors.DocumentTooLongError(str(path), f"{len(text):,} characters > {max_chars:,}")
+        return text
+
+    suffix = spec.path.suffix.lower()
     if spec.meta.get("edition") == "proofread" or suffix == ".jsonl":
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         structure, kind = structure_proofread(rows), "proofread"
     elif spec.meta.get("edition") == "csl-json":
         structure, kind = structure_csl(json.loads(path.read_text(encoding="utf-8"))), "csl-json"
     elif suffix in (".txt", ".md", ".markdown"):
-        text = read_text_file(path)
+        text = budget(read_text_file(path))
         structure = structure_plain(_repair_if_garbled(text), title=None)
         kind = "markdown" if suffix != ".txt" else "text"
     elif suffix == ".pdf":
         from indexer.pdf import extract_pdf
 
         pages = extract_pdf(path)
-        structure, kind = structure_plain("\f".join(pages)), "pdf"
+        structure, kind = structure_plain(budget("\f".join(pages))), "pdf"
     elif suffix == ".docx":
-        structure, kind = structure_plain(read_docx(path)), "docx"
+        structure, kind = structure_plain(budget(read_docx(path))), "docx"
     else:
         raise errors.UnsupportedFormatError(str(path), f"suffix {suffix or '(none)'}")
     for paragraph in structure.paragraphs:

@@ -52,9 +52,24 @@ class FileTooLargeError(DocumentError):
     reason = "the file is larger than the configured limit (settings: max_file_mb)"
 
 
+class DocumentTooLongError(DocumentError):
+    reason = ("the document is longer than one document may be (settings: max_document_chars, "
+              "max_document_passages; raise them in kb.toml or KB_MAX_DOCUMENT_CHARS / "
+              "KB_MAX_DOCUMENT_PASSAGES)")
+
+
 class DuplicateDocumentError(DocumentError):
     reason = "the same content is already indexed under another document id"
 
 
 class UnsafePathError(DocumentError):
     reason = "unsafe file name or path"
+
+
+class NotADocumentError(UnsupportedFormatError):
+    reason = ("not a document: the corpus's own files (manifest, README, PROVENANCE, licences) "
+              "cannot be uploaded")
+
+
+class NameConflictError(UnsafePathError):
+    """A different file already has this name in the corpus (uploads and ``add --copy``)."""

@@ -58,7 +58,7 @@ def build_bm25(passages: list[tuple[str, str]], folder: Path, cached: dict[str, 
     nodes: list[BaseNode] = [TextNode(id_=pid, text=tokens) for pid, tokens in joined]
     retriever = BM25Retriever(nodes=nodes, skip_stemming=True, language=None,  # type: ignore[arg-type]  # no stopwords
                               token_pattern=_TOKEN_PATTERN, similarity_top_k=min(50, len(nodes)))
-    retriever.persist(str(folder))
+    retriever.persist(str(folder), show_progress=False)  # explicit: bm25s ignores TQDM_DISABLE here
 
 
 class LexicalIndex:
@@ -191,7 +191,7 @@ def build_english_bm25(passages: list[tuple[str, str]], folder: Path) -> None:
     nodes: list[BaseNode] = [TextNode(id_=pid, text=text) for pid, text in passages]
     retriever = BM25Retriever(nodes=nodes, stemmer=_english_stemmer(), language="en",
                               similarity_top_k=min(50, len(nodes)))
-    retriever.persist(str(folder))
+    retriever.persist(str(folder), show_progress=False)  # explicit: bm25s ignores TQDM_DISABLE here
 
 
 class EnglishLexicalIndex:

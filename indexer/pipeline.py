@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -23,11 +23,20 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from indexer import documents as docs_mod
 from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
-from indexer.errors import DocumentError, DuplicateDocumentError
+from indexer.errors import DocumentError, DocumentTooLongError, DuplicateDocumentError
 from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
 from indexer.settings import Settings
-from indexer.store import (ENGLISH_VIEW, Passage, chroma_collection, load_passages, read_state, tables_dir,
-                           write_json_atomic, write_passages, STATE_FILE)
+from indexer.store import (
+    ENGLISH_VIEW,
+    STATE_FILE,
+    Passage,
+    chroma_collection,
+    load_passages,
+    read_state,
+    tables_dir,
+    write_json_atomic,
+    write_passages,
+)
 from indexer.tables import build_tables
 
 Progress = Callable[[str], None]
@@ -46,6 +55,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    failed_kind: dict[str, str] = field(default_factory=dict)  # doc id -> DocumentError class name
     passages_embedded: int = 0
     seconds: float = 0.0
 
@@ -100,6 +110,8 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 digest = spec.content_hash()
             except OSError as exc:
                 report.failed[spec.doc_id] = f"{spec.path}: cannot read ({exc.strerror or exc})"
+                report.failed_kind[spec.doc_id] = "DocumentError"
+                say(f"error: {report.failed[spec.doc_id]}")
                 continue
             if spec.doc_id in live and live[spec.doc_id]["hash"] == digest:
                 report.unchanged.append(spec.doc_id)
@@ -110,24 +122,36 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 (d for d, e in live.items() if e["hash"] == digest and d != spec.doc_id
                  and (d in spec_ids or not remove_missing) and d not in remove_ids), None)
             if duplicate:
-                err = DuplicateDocumentError(str(spec.path), f"already indexed as {duplicate!r}")
+                err: DocumentError = DuplicateDocumentError(str(spec.path), f"already indexed as {duplicate!r}")
                 report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = type(err).__name__
                 say(f"error: {err}")
                 continue
             seen_hashes[digest] = spec.doc_id
             try:
-                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb)
+                say(f"loading {spec.doc_id} ({_size(spec)})")
+                doc = docs_mod.load(spec, max_file_mb=settings.max_file_mb,
+                                    max_chars=settings.max_document_chars)
             except DocumentError as exc:
                 report.failed[spec.doc_id] = str(exc)
+                report.failed_kind[spec.doc_id] = type(exc).__name__
                 say(f"error: {exc}")
                 continue
             except Exception as exc:  # a loader bug on one odd file must not abort the others
                 err = DocumentError(str(spec.path), f"unexpected {type(exc).__name__}: {exc}")
                 report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = "DocumentError"
+                say(f"error: {err}")
+                continue
+            nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
+            if len(nodes) > settings.max_document_passages:  # hours of embedding: refused before any
+                err = DocumentTooLongError(str(spec.path),
+                                           f"{len(nodes):,} passages > {settings.max_document_passages:,}")
+                report.failed[spec.doc_id] = str(err)
+                report.failed_kind[spec.doc_id] = type(err).__name__
                 say(f"error: {err}")
                 continue
             loaded[spec.doc_id] = doc
-            nodes = chunk_document(doc, settings.chunk_words, settings.chunk_overlap_sentences)
             version = f"{spec.doc_id}@{digest[:12]}"
             for node in nodes:
                 # Chroma ids are per version, so a new version can be written beside the live one
@@ -231,6 +255,13 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     return new_state
 
 
+def _size(spec: docs_mod.DocumentSpec) -> str:
+    try:
+        return f"{(spec.read_from or spec.path).stat().st_size / 1e6:.1f} MB"
+    except OSError:
+        return "size unknown"
+
+
 def _english_view(node: TextNode) -> TextNode:
     """The English rendering of a Persian passage as a node of the English collection."""
     meta = node.metadata
@@ -245,7 +276,7 @@ def _public_meta(metadata: dict) -> dict:
 
 
 def _embed_nodes(nodes: list[TextNode], embed_model, batch_size: int,
-                 progress: Callable[[int, int], None], sink: Callable[[list[TextNode]], object]) -> None:
+                 progress: Callable[[int, int], None], sink: Callable[[list[Any]], object]) -> None:
     """Embed ``nodes`` in batches, handing each embedded batch to ``sink`` (the vector store) at once.
 
     Writing per batch keeps memory flat on big builds; the vectors stay invisible to readers until
