@@ -77,7 +77,7 @@ def test_kill_9_during_the_tables_write_keeps_the_published_store(tmp_path):
     assert (Path(settings.store_dir) / "tables" / before["tables"]).is_dir()
     from assistant import Assistant
 
-    assert {h["doc_id"] for h in Assistant(settings).retrieve("alpha lighthouse programme", k=3)} == {"gov"}
+    assert {h.passage.doc_id for h in Assistant(settings).retrieve("alpha lighthouse programme", k=3)} == {"gov"}
     code, err = _run(settings, "build")
     assert code == 0, err
     assert sorted(read_state(settings.store_dir)["docs"]) == ["alpha", "gov"]
