@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import gzip
+import itertools
 import json
 import re
 import sys
@@ -97,7 +98,7 @@ def build() -> dict:
             for w, k in zip(seg, keys):
                 uni[k] += 1
                 pqa_forms[k][w] += 1
-            for a, b in zip(keys, keys[1:]):
+            for a, b in itertools.pairwise(keys):
                 bi[a + " " + b] += 1
         for m in _SENTENCE_END.finditer(para):
             end[key(m.group(1))] += 1

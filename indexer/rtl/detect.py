@@ -17,11 +17,19 @@ from __future__ import annotations
 
 import collections
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
+from indexer.rtl.chunks import unchunk
 from indexer.rtl.lm import get_lm
-from indexer.rtl.text import (YEH, fa_count, fa_words, has_embedding_marks, has_presentation_forms, key,
-                              latin_count)
+from indexer.rtl.text import (
+    YEH,
+    fa_count,
+    fa_words,
+    has_embedding_marks,
+    has_presentation_forms,
+    key,
+    latin_count,
+)
 
 KINDS = ("clean_fa", "not_fa", "garbled_chunks", "garbled_reversed", "garbled_zwnj_swap", "reversed_digits",
          "bidi_marks", "presentation_forms")
@@ -101,8 +109,6 @@ def classify_line(line: str) -> str:
     odd_y = sum(1 for k in keys if k.startswith(YEH) and k not in _COMMON_Y and not lm.known(k))
     unknown = sum(1 for k in keys if not lm.known(k))
     if unknown and len(line) <= MAX_GARBLED_LINE and (odd_y or share < 0.97):
-        from indexer.rtl.repair import unchunk
-
         fixed_share = known_share(fa_words(unchunk(line)))
         if fixed_share >= share + 0.12 and fixed_share >= 0.7:
             return "garbled_chunks"

@@ -93,4 +93,4 @@ def bidi_garble(line: str) -> str:
     return "\u202b" + line + "\u202c"
 
 
-__all__ = ["seed_garble", "reverse_garble", "zwnj_swap_garble", "digits_garble", "bidi_garble", "BIDI_MARKS"]
+__all__ = ["BIDI_MARKS", "bidi_garble", "digits_garble", "reverse_garble", "seed_garble", "zwnj_swap_garble"]
