@@ -11,8 +11,8 @@ Sets:
     must come back unchanged (share unchanged);
   * paper: every garbled line of the extraction that the proofread edition has, repaired, against it.
 
-Every figure is printed twice: "baseline" is the repair of issue 3 (no model of running text, chunks of at most
-24 units: ``baseline_repair``), "now" is today's.
+Every figure is printed twice: "baseline" is the repair of issue 3 (no model of running text, chunks of at
+most 24 units: ``baseline_repair``), "now" is today's.
 """
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def heldout_lines(limit: int | None = None, seed: int = 7) -> list[tuple[str, st
 
 @contextlib.contextmanager
 def baseline_repair() -> Iterator[None]:
-    """Within the block, ``repair_line`` is the repair of issue 3: no model of running text, chunks ≤ 24 units."""
+    """Within the block, ``repair_line`` is issue 3's repair: no model of running text, chunks ≤ 24 units."""
     from indexer.rtl import chunks, lm
 
     saved = lm.USE_TEXT_MODEL, chunks.MAX_CHUNK
@@ -131,7 +131,7 @@ def paper_pairs() -> list[tuple[str, str]]:
 
 
 def clean_lines() -> list[str]:
-    """Clean text that must pass through unchanged: PersianQA paragraphs, English lines, the proofread paper."""
+    """Clean text that must pass through unchanged: PersianQA paragraphs, English lines, proofread paper."""
     from indexer.rtl.build_stats import pqa_paragraphs
 
     english = [line for line in (PAPER / "smart-statesmanship.extracted.txt").read_text(encoding="utf-8")
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="at most N held-out lines (default: all)")
     ap.add_argument("--skip-clean", action="store_true", help="skip the clean-text passthrough check")
-    ap.add_argument("--skip-paper", action="store_true", help="skip the whole-paper figure (2 workers, ~1 min)")
+    ap.add_argument("--skip-paper", action="store_true", help="skip the whole-paper figure (~1 min)")
     ap.add_argument("--skip-baseline", action="store_true", help="only today's repair")
     args = ap.parse_args(argv)
 
@@ -190,8 +190,8 @@ def markdown(now: dict, base: dict, garbled: dict, n_held: int) -> str:
     names = {"dev": "dev (paper, 60 hand-corrected lines)",
              "held": f"held-out PersianQA, seed-style garbling ({n_held} lines)",
              "paper": "whole paper, extracted → proofread (all lines of the proofread edition)"}
-    header = ("| set | lines | garbled word acc | baseline word acc | word acc | baseline exact lines | exact lines "
-              "| lines/s |")
+    header = ("| set | lines | garbled word acc | baseline word acc | word acc | baseline exact lines "
+              "| exact lines | lines/s |")
     rows = [header, "|---|---|---|---|---|---|---|---|"]
     for k in ("dev", "held", "paper"):
         if k not in now:
@@ -201,12 +201,14 @@ def markdown(now: dict, base: dict, garbled: dict, n_held: int) -> str:
         g = garbled.get(k, {}).get("word_accuracy")
         rows.append(f"| {names[k]} | {s['lines']} | {'' if g is None else f'{g:.3f}'} | "
                     f"{b.get('word_accuracy', float('nan')):.3f} | **{s['word_accuracy']:.3f}** | "
-                    f"{b.get('exact_lines', float('nan')):.3f} | {s['exact_lines']:.3f} | {s['lines'] / secs:.1f} |")
+                    f"{b.get('exact_lines', float('nan')):.3f} | {s['exact_lines']:.3f} | "
+                    f"{s['lines'] / secs:.1f} |")
     if "clean" in now:
         c = now["clean"][0]
         b = base.get("clean", ({}, 0))[0]
-        rows.append(f"\nclean text unchanged ({c['lines']} lines: 93 PersianQA paragraphs, English lines, the "
-                    f"proofread paper): baseline {b.get('unchanged', float('nan')):.3f}, now **{c['unchanged']:.3f}**")
+        rows.append(f"\nclean text unchanged ({c['lines']} lines: 93 PersianQA paragraphs, English lines, "
+                    f"the proofread paper): baseline {b.get('unchanged', float('nan')):.3f}, "
+                    f"now **{c['unchanged']:.3f}**")
     return "\n".join(rows)
 
 if __name__ == "__main__":

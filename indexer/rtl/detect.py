@@ -70,7 +70,7 @@ def zwnj_swaps(word: str) -> str | None:
     """The spelling of ``word`` if it is two ZWNJ pieces in swapped order (کندمی → می‌کند), else None."""
     lm = get_lm()
     k = key(word)
-    if len(k) < 4 or lm.known(k):
+    if len(k) < 4 or lm.known(k) or k in lm.t_uni:  # a word of running text: «تردیدهای», not «دیدهای‌تر»
         return None
     for i in range(2, len(k) - 1):
         b, a = k[:i], k[i:]

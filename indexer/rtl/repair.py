@@ -1,6 +1,6 @@
-"""Repair of garbled right-to-left text, line by line: ``detect.classify_line`` says how a line is garbled and
-the matching repair is applied. The chunk repair (the seed extractor's garbling, DESIGN §4) is ``chunks.unchunk``;
-detection uses it too, which is why it lives in its own module.
+"""Repair of garbled right-to-left text, line by line: ``detect.classify_line`` says how a line is garbled
+and the matching repair is applied. The chunk repair (the seed extractor's garbling, DESIGN §4) is
+``chunks.unchunk``; detection uses it too, which is why it lives in its own module.
 """
 from __future__ import annotations
 
