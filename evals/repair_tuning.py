@@ -1,11 +1,11 @@
 """The text-dev tuning set of the RTL repair: ``python -m evals.repair_tuning [DIR] [--limit N]``.
 
-The 60 dev lines of the paper are few, so the weights of the running-text model (indexer/rtl/build_text_lm.py)
-were also measured on "text-dev": every 20th sentence of TICO-19 and NTREX-128 (DIR, default
-/work/shared/corpus/persian-text) is kept out of a tuning-only build of the model, cut into lines of ~90
-characters and garbled the seed's way (``garble.seed_garble``, seed 11); 250 lines of more than 30 characters,
-shuffled with the same seed. The shipped model is built from all the text. The held-out PersianQA lines are
-never used for choosing anything.
+The 60 dev lines of the paper are few, so the weights of the running-text model
+(indexer/rtl/build_text_lm.py) were also measured on "text-dev": every 20th sentence of TICO-19 and NTREX-128
+(DIR, default shared/corpus/persian-text beside the checkout) is kept out of a tuning-only build of the model,
+cut into lines of ~90 characters and garbled the seed's way (``garble.seed_garble``, seed 11); 250 lines of
+more than 30 characters, shuffled with the same seed. The shipped model is built from all the text. The
+held-out PersianQA lines are never used for choosing anything.
 """
 from __future__ import annotations
 
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             lm.TEXT_LM_PATH = saved
             lm.get_lm.cache_clear()
             chunks.unchunk.cache_clear()
-    print(f"text-dev ({s['lines']} lines): word accuracy {s['word_accuracy']:.4f}, exact lines {s['exact_lines']:.3f}")
+    print(f"text-dev ({s['lines']} lines): word accuracy {s['word_accuracy']:.4f}, "
+          f"exact lines {s['exact_lines']:.3f}")
     return 0
 
 

@@ -1,7 +1,7 @@
 """Build the word n-gram model of Persian running text: ``python -m indexer.rtl.build_text_lm [DIR]``.
 
 Source: the redistributable Persian prose in ``shared/corpus/persian-text`` (``DIR``, default
-``/work/shared/corpus/persian-text``; see its SOURCES.md): PerDT train + dev/test and NTREX-128
+``shared/corpus/persian-text`` beside the checkout; see its SOURCES.md): PerDT train + dev/test and NTREX-128
 (CC BY-SA 4.0), UPDT (Apache-2.0, Copyright 2016 Mojgan Seraji) and TICO-19 (CC0) — about 707k Persian word
 tokens. No PersianQA text, nothing from the paper, its proofread edition or the evaluation lines.
 
@@ -30,7 +30,8 @@ from pathlib import Path
 
 from indexer.rtl.text import ZWNJ, fa_words, key
 
-DEFAULT_SOURCE = Path("/work/shared/corpus/persian-text")
+# the shared/ folder beside the checkout
+DEFAULT_SOURCE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "persian-text"
 SOURCE_FILES = ("perdt-train.txt", "perdt-devtest.txt", "updt.txt", "tico19-fa.txt", "ntrex128-fa.txt")
 OUT = Path(__file__).resolve().parent / "data" / "fa_text_lm.json.gz"
 # pairs seen fewer times are dropped; 1 keeps all (2.0 MB): dropping the pairs seen once (0.8 MB) lowered
