@@ -28,7 +28,8 @@ def main(argv: Iterable[str] | None = None) -> int:
                    help="index only the first N PersianQA paragraphs and ask their questions "
                         "(default -1 = all 93)")
     r.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    sub.add_parser("repair", help="score the RTL repair on evals/data/repair_dev.jsonl")
+    sub.add_parser("repair",
+                   help="score the RTL repair against its baseline (options: python -m evals.repair_metrics -h)")
     a = sub.add_parser("answers", help="answer-level figures (declines, first sentence, signposting, English)")
     a.add_argument("--set", dest="set_name", choices=["heldout", "calibration", "dev"], default="heldout")
     a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")

@@ -1,4 +1,4 @@
-"""Persian repair figures: ``python -m evals.repair_metrics [--limit N]``.
+"""Persian repair figures: ``python -m evals repair [--limit N] [--skip-clean] [--skip-paper]``.
 
 Word accuracy = 1 − token-level WER (edits / reference tokens, pooled over lines) after hazm normalisation with
 ZWNJ counted as a space; exact-line rate = share of lines whose normalised tokens equal the reference's.
@@ -7,20 +7,29 @@ Sets:
   * dev: evals/data/repair_dev.jsonl — 60 hand-corrected lines of the paper's garbled extraction;
   * held-out: PersianQA paragraphs the statistics never saw (``build_stats.heldout_paragraphs``), cut into
     lines of ~90 characters and garbled by ``garble.seed_garble`` (DESIGN §4 rates, fixed seed);
-  * clean: all 93 PersianQA paragraphs and English lines must come back unchanged (share unchanged).
+  * clean: all 93 PersianQA paragraphs, the English lines and every line of the paper's proofread edition
+    must come back unchanged (share unchanged);
+  * paper: every garbled line of the extraction that the proofread edition has, repaired, against it.
+
+Every figure is printed twice: "baseline" is the repair of issue 3 (no model of running text, chunks of at
+most 24 units: ``baseline_repair``), "now" is today's.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "evals" / "data" / "repair_dev.jsonl"
+PAPER = ROOT / "corpus" / "smart-statesmanship"
+BASELINE_MAX_CHUNK = 24  # issue 3's chunk limit
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _normalizer = None
@@ -90,43 +99,117 @@ def heldout_lines(limit: int | None = None, seed: int = 7) -> list[tuple[str, st
     return out[:limit] if limit else out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=None, help="at most N held-out lines (default: all)")
-    ap.add_argument("--skip-clean", action="store_true")
-    args = ap.parse_args(argv)
+@contextlib.contextmanager
+def baseline_repair() -> Iterator[None]:
+    """Within the block, ``repair_line`` is issue 3's repair: no model of running text, chunks ≤ 24 units."""
+    from indexer.rtl import chunks, lm
 
-    import indexer  # noqa: F401  (offline environment)
+    saved = lm.USE_TEXT_MODEL, chunks.MAX_CHUNK
+    lm.USE_TEXT_MODEL, chunks.MAX_CHUNK = False, BASELINE_MAX_CHUNK
+    _reset()
+    try:
+        yield
+    finally:
+        lm.USE_TEXT_MODEL, chunks.MAX_CHUNK = saved
+        _reset()
+
+
+def _reset() -> None:
+    from indexer.rtl import chunks, lm
+
+    lm.get_lm.cache_clear()
+    chunks.unchunk.cache_clear()
+    chunks._JUNCTION.clear()
+
+
+def paper_pairs() -> list[tuple[str, str]]:
+    """(extracted line, proofread line) for every line of the proofread edition."""
+    extracted = (PAPER / "smart-statesmanship.extracted.txt").read_text(encoding="utf-8").split("\n")
+    rows = [json.loads(x) for x in (PAPER / "smart-statesmanship.clean.jsonl").read_text(encoding="utf-8")
+            .splitlines() if x.strip()]
+    return [(extracted[r["line_no"] - 1], r["clean"]) for r in rows]
+
+
+def clean_lines() -> list[str]:
+    """Clean text that must pass through unchanged: PersianQA paragraphs, English lines, proofread paper."""
+    from indexer.rtl.build_stats import pqa_paragraphs
+
+    english = [line for line in (PAPER / "smart-statesmanship.extracted.txt").read_text(encoding="utf-8")
+               .splitlines()[:40] if line.strip() and line.isascii()]
+    return pqa_paragraphs() + english + [clean for _, clean in paper_pairs()]
+
+
+def measure(held: list[tuple[str, str]], clean: bool, paper: bool) -> dict[str, tuple[dict, float]]:
+    """Figures of the current ``repair_line``: set name → (score, seconds)."""
     from indexer.rtl import repair_line
+    from indexer.rtl.repair import repair_many
 
-    rows = []
+    out: dict[str, tuple[dict, float]] = {}
     dev = dev_lines()
     t = time.perf_counter()
     hyp = [repair_line(r["garbled"]) for r in dev]
-    rows.append(("dev (paper, 60 lines)", score([(r["garbled"], r["gold"]) for r in dev]),
-                 score(list(zip(hyp, [r["gold"] for r in dev]))), time.perf_counter() - t))
-    held = heldout_lines(args.limit)
+    out["dev"] = score(list(zip(hyp, [r["gold"] for r in dev]))), time.perf_counter() - t
     t = time.perf_counter()
     hyp = [repair_line(g) for g, _ in held]
-    rows.append((f"held-out PersianQA, seed-style garbling ({len(held)} lines)", score(held),
-                 score(list(zip(hyp, [g for _, g in held]))), time.perf_counter() - t))
-    print("| set | lines | garbled word acc | repaired word acc | repaired exact lines | lines/s |")
-    print("|---|---|---|---|---|---|")
-    for name, before, after, secs in rows:
-        print(f"| {name} | {after['lines']} | {before['word_accuracy']:.3f} | {after['word_accuracy']:.3f} | "
-              f"{after['exact_lines']:.3f} | {after['lines'] / secs:.1f} |")
-    if not args.skip_clean:
-        from indexer.rtl.build_stats import pqa_paragraphs
+    out["held"] = score(list(zip(hyp, [g for _, g in held]))), time.perf_counter() - t
+    if clean:
+        lines = clean_lines()
+        t = time.perf_counter()
+        same = sum(repair_line(x) == x for x in lines)
+        out["clean"] = {"lines": len(lines), "unchanged": same / len(lines)}, time.perf_counter() - t
+    if paper:
+        pairs = paper_pairs()
+        t = time.perf_counter()
+        hyp = repair_many([g for g, _ in pairs], workers=2)
+        out["paper"] = score(list(zip(hyp, [c for _, c in pairs]))), time.perf_counter() - t
+    return out
 
-        paras = pqa_paragraphs()
-        same = sum(repair_line(p) == p for p in paras)
-        en = [line for line in (ROOT / "corpus" / "smart-statesmanship" / "smart-statesmanship.extracted.txt")
-              .read_text(encoding="utf-8").splitlines()[:40] if line.strip() and line.isascii()]
-        same_en = sum(repair_line(line) == line for line in en)
-        print(f"\nclean PersianQA paragraphs unchanged: {same}/{len(paras)}; "
-              f"English lines unchanged: {same_en}/{len(en)}")
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="at most N held-out lines (default: all)")
+    ap.add_argument("--skip-clean", action="store_true", help="skip the clean-text passthrough check")
+    ap.add_argument("--skip-paper", action="store_true", help="skip the whole-paper figure (~1 min)")
+    ap.add_argument("--skip-baseline", action="store_true", help="only today's repair")
+    args = ap.parse_args(argv)
+
+    import indexer  # noqa: F401  (offline environment)
+
+    held = heldout_lines(args.limit)
+    now = measure(held, not args.skip_clean, not args.skip_paper)
+    base: dict[str, tuple[dict, float]] = {}
+    if not args.skip_baseline:
+        with baseline_repair():
+            base = measure(held, not args.skip_clean, not args.skip_paper)
+    print(markdown(now, base, garbled={"dev": score([(r["garbled"], r["gold"]) for r in dev_lines()]),
+                                       "held": score(held)}, n_held=len(held)))
     return 0
 
+
+def markdown(now: dict, base: dict, garbled: dict, n_held: int) -> str:
+    names = {"dev": "dev (paper, 60 hand-corrected lines)",
+             "held": f"held-out PersianQA, seed-style garbling ({n_held} lines)",
+             "paper": "whole paper, extracted → proofread (all lines of the proofread edition)"}
+    header = ("| set | lines | garbled word acc | baseline word acc | word acc | baseline exact lines "
+              "| exact lines | lines/s |")
+    rows = [header, "|---|---|---|---|---|---|---|---|"]
+    for k in ("dev", "held", "paper"):
+        if k not in now:
+            continue
+        s, secs = now[k]
+        b = base.get(k, ({}, 0))[0]
+        g = garbled.get(k, {}).get("word_accuracy")
+        rows.append(f"| {names[k]} | {s['lines']} | {'' if g is None else f'{g:.3f}'} | "
+                    f"{b.get('word_accuracy', float('nan')):.3f} | **{s['word_accuracy']:.3f}** | "
+                    f"{b.get('exact_lines', float('nan')):.3f} | {s['exact_lines']:.3f} | "
+                    f"{s['lines'] / secs:.1f} |")
+    if "clean" in now:
+        c = now["clean"][0]
+        b = base.get("clean", ({}, 0))[0]
+        rows.append(f"\nclean text unchanged ({c['lines']} lines: 93 PersianQA paragraphs, English lines, "
+                    f"the proofread paper): baseline {b.get('unchanged', float('nan')):.3f}, "
+                    f"now **{c['unchanged']:.3f}**")
+    return "\n".join(rows)
 
 if __name__ == "__main__":
     sys.exit(main())

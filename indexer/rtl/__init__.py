@@ -2,4 +2,4 @@
 from indexer.rtl.detect import KINDS, classify_document, classify_line
 from indexer.rtl.repair import repair_line, repair_text
 
-__all__ = ["KINDS", "classify_line", "classify_document", "repair_line", "repair_text"]
+__all__ = ["KINDS", "classify_document", "classify_line", "repair_line", "repair_text"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import gzip
+import itertools
 import json
 import re
 import sys
@@ -60,7 +61,8 @@ def wordfreq_fa() -> dict[str, float]:
     return dict(wordfreq.get_frequency_dict("fa", wordlist="best"))
 
 
-def build() -> dict:
+def _hazm_vocabulary() -> tuple[dict[str, int], dict[str, collections.Counter], set[str]]:
+    """hazm's word list (key → frequency, key → written forms) and its verb conjugations' keys."""
     import hazm
     from hazm import Lemmatizer
 
@@ -86,7 +88,11 @@ def build() -> dict:
                 verbs.add(k)
                 if ZWNJ in piece:
                     forms[k][piece] += 1
+    return hz, forms, verbs
 
+
+def build() -> dict:
+    hz, forms, verbs = _hazm_vocabulary()
     uni: collections.Counter = collections.Counter()
     bi: collections.Counter = collections.Counter()
     end: collections.Counter = collections.Counter()
@@ -97,7 +103,7 @@ def build() -> dict:
             for w, k in zip(seg, keys):
                 uni[k] += 1
                 pqa_forms[k][w] += 1
-            for a, b in zip(keys, keys[1:]):
+            for a, b in itertools.pairwise(keys):
                 bi[a + " " + b] += 1
         for m in _SENTENCE_END.finditer(para):
             end[key(m.group(1))] += 1
@@ -115,7 +121,7 @@ def build() -> dict:
     # Preferred spelling (with ZWNJ) per key: PersianQA usage first, then wordfreq, then hazm / conjugations.
     var: dict[str, str] = {}
     for k in set(forms) | set(pqa_forms) | set(wf_forms):
-        cand = pqa_forms.get(k) or wf_forms.get(k) or forms.get(k)
+        cand = pqa_forms.get(k) or wf_forms.get(k) or forms.get(k) or collections.Counter()
         best = max(sorted(cand), key=lambda f: cand[f])
         if best != k and best.replace(ZWNJ, "") == k:
             var[k] = best
@@ -123,7 +129,7 @@ def build() -> dict:
     # Minority ZWNJ spellings (بزرگ‌ترین beside بزرگترین): the best ZWNJ form and its share of the counts.
     zshare: dict[str, list] = {}
     for k in set(wf_forms) | set(pqa_forms):
-        cand = wf_forms.get(k) or pqa_forms.get(k)
+        cand = wf_forms.get(k) or pqa_forms.get(k) or collections.Counter()
         zforms = sorted(f for f in cand if ZWNJ in f and f.replace(ZWNJ, "") == k)
         if zforms and k not in var:
             best = max(zforms, key=lambda f: cand[f])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Iterable
 
 from indexer.rtl.repair import repair_line
 
@@ -9,9 +10,9 @@ from indexer.rtl.repair import repair_line
 def repair_command(path: str | None = None) -> int:
     """Print one repaired line per input line, in order. ``path`` "-" or None reads standard input."""
     try:
+        lines: Iterable[str]
         if path in (None, "-"):
-            stream = sys.stdin
-            lines = (line for line in stream)
+            lines = (line for line in sys.stdin)
         else:
             with open(path, encoding="utf-8") as f:
                 lines = list(f)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Sequence
 
 from indexer.rtl.text import BIDI_MARKS, MIRROR, PUNCT, YEH, ZWNJ, is_fa_letter
 
 _LATIN_CITE = re.compile(r"\(([A-Z][^()]*?\d{4}[a-z]?)\)\.")
 
 
-def _cut_probability(flat: str, i: int, zwnj_cuts: set[int], yeh_space_pending: bool, rng: random.Random) -> float:
+def _cut_probability(flat: Sequence[str], i: int, zwnj_cuts: set[int], yeh_space_pending: bool,
+                     rng: random.Random) -> float:
     a, b = flat[i - 1], flat[i]
     if i in zwnj_cuts:
         return 0.94
@@ -93,4 +95,4 @@ def bidi_garble(line: str) -> str:
     return "\u202b" + line + "\u202c"
 
 
-__all__ = ["seed_garble", "reverse_garble", "zwnj_swap_garble", "digits_garble", "bidi_garble", "BIDI_MARKS"]
+__all__ = ["BIDI_MARKS", "bidi_garble", "digits_garble", "reverse_garble", "seed_garble", "zwnj_swap_garble"]

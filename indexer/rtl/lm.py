@@ -1,7 +1,11 @@
 """Word-level Persian language model for the repair (unigram + bigram, character fallback).
 
 Statistics come from indexer/rtl/data/fa_stats.json.gz (built by ``python -m indexer.rtl.build_stats`` from
-hazm's word list, wordfreq's Persian list and the PersianQA training paragraphs). Words are looked up by ``text.key`` (no ZWNJ).
+hazm's word list, wordfreq's Persian list and the PersianQA training paragraphs) and from the model of Persian
+running text indexer/rtl/data/fa_text_lm.json.gz (``python -m indexer.rtl.build_text_lm``; 707k words
+of news, fiction, academic, technical and health prose; CC BY-SA 4.0, see data/LICENSES.md): its word
+bigram comes first in ``lp`` and backs off to the PersianQA/class bigram, its unigram joins the mixture,
+its ZWNJ spellings inform zwnj.prior. Words are looked up by ``text.key`` (no ZWNJ).
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 from indexer.rtl.text import ZWNJ
 
 STATS_PATH = Path(__file__).resolve().parent / "data" / "fa_stats.json.gz"
+TEXT_LM_PATH = Path(__file__).resolve().parent / "data" / "fa_text_lm.json.gz"  # build_text_lm.py
 
 # Mixture weights (chosen on the held-out garbled PersianQA split, never on the paper).
 W_PQA = 0.3
@@ -32,10 +37,19 @@ FUNCTION_WORDS = 40   # commonest stopwords that are word classes of their own i
 CLASS_ALPHA = 20.0
 CLASS_W = 0.5   # chosen on held-out lines 200+ (0.852 -> 0.855 there)
 JUNK_FILTER = True
+# The model of Persian running text (fa_text_lm.json.gz, 707k tokens). "dev" = the 60 paper lines;
+# "text-dev" = 250 seed-garbled lines of TICO-19/NTREX-128 sentences kept out of a tuning-only build
+# (docs/repair.md). USE_TEXT_MODEL False gives issue 3's repair (evals' baseline; clear get_lm's cache).
+USE_TEXT_MODEL = True
+# its share in the unigram mixture: vs 0, text-dev 0.871 -> 0.873, dev 0.966 -> 0.965 (pruned build)
+W_TEXT = 0.5
+# its bigram before the PersianQA/class bigram: dev 0.962 -> 0.965, text-dev 0.841 -> 0.871
+TEXT_BIGRAM = True
+TEXT_D = 0.75         # absolute discount of its bigram
 
 
 class LanguageModel:
-    def __init__(self, stats: dict) -> None:
+    def __init__(self, stats: dict, text: dict | None = None) -> None:
         self.pqa: dict[str, int] = stats["pqa"]
         self.n_pqa = max(1, sum(self.pqa.values()))
         self.hz: dict[str, int] = stats["hz"]
@@ -76,13 +90,22 @@ class LanguageModel:
 
             p = Path(hazm.__file__).parent / "data" / "stopwords.dat"
             self.stop = {w.strip().replace(ZWNJ, "") for w in p.read_text(encoding="utf-8").splitlines() if w.strip()}
-        except Exception:  # pragma: no cover - hazm is a dependency
-            pass
+        except (ImportError, OSError):  # pragma: no cover - hazm is a dependency
+            self.stop = set()
         self._step_cache: dict[str, float] = {}
         self._end_cache: dict[str, float] = {}
         self._class_stats()
+        self._load_text(text or {})
         self.uni_lp = functools.lru_cache(maxsize=200_000)(self._uni_lp)
         self.lp = functools.lru_cache(maxsize=400_000)(self._lp)
+
+    def _load_text(self, text: dict) -> None:
+        self.t_uni: dict[str, int] = text.get("uni", {})
+        self.n_text = max(1, sum(self.t_uni.values()))
+        self.t_ctx: dict[str, list[int]] = text.get("ctx", {})
+        self.t_bi: dict[str, int] = text.get("bi", {})
+        self.t_end: dict[str, int] = text.get("end", {})
+        self.t_zw: dict[str, list] = text.get("zw", {})
 
     # --- character model -------------------------------------------------------------------------------
     def char_lp(self, k: str) -> float:
@@ -122,7 +145,7 @@ class LanguageModel:
     def freq(self, k: str) -> float:
         """Mixture of the corpus frequencies of ``k`` (0 for a word no corpus counts)."""
         return (W_PQA * self.pqa.get(k, 0) / self.n_pqa + W_HZ * self.hz.get(k, 0) / self.n_hz
-                + W_WF * self.wf.get(k, 0) / self.n_wf)
+                + W_WF * self.wf.get(k, 0) / self.n_wf + W_TEXT * self.t_uni.get(k, 0) / self.n_text)
 
     def _uni_lp(self, k: str) -> float:
         p = self.freq(k)
@@ -152,11 +175,21 @@ class LanguageModel:
             return False
         if len(k) > 2 and k[0] == "ی" and self.known(k[1:] + "ی"):
             return True
-        if len(k) > 3 and k.endswith("یم") and self.known("می" + k[:-2]):
-            return True
-        return False
+        return len(k) > 3 and k.endswith("یم") and self.known("می" + k[:-2])
 
     def _lp(self, prev: str, k: str) -> float:
+        """log P(k | prev): the running-text bigram (absolute discounting), backing off to ``_pqa_lp``."""
+        back = self._pqa_lp(prev, k)
+        if not prev or not TEXT_BIGRAM:
+            return back
+        ctx = self.t_ctx.get(prev)
+        if not ctx:
+            return back
+        total, types = ctx
+        c = self.t_bi.get(prev + " " + k, 0)
+        return math.log(max(c - TEXT_D, 0) / total + TEXT_D * types / total * math.exp(back))
+
+    def _pqa_lp(self, prev: str, k: str) -> float:
         """log P(k | prev); ``prev`` is "" at a sentence or punctuation boundary. Unseen pairs back off to the
         unigram scaled by the class bigram (function words are their own class; verbs; other words)."""
         if not prev:
@@ -254,7 +287,11 @@ class LanguageModel:
         return self.var.get(k, k)
 
 
+def _read(path: Path) -> dict:
+    with gzip.open(path, "rb") as f:
+        return json.loads(f.read().decode("utf-8"))
+
+
 @functools.lru_cache(maxsize=1)
 def get_lm() -> LanguageModel:
-    with gzip.open(STATS_PATH, "rb") as f:
-        return LanguageModel(json.loads(f.read().decode("utf-8")))
+    return LanguageModel(_read(STATS_PATH), _read(TEXT_LM_PATH) if USE_TEXT_MODEL else None)

@@ -10,7 +10,8 @@ BIDI_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069
 _BIDI_RE = re.compile("[" + BIDI_MARKS + "]")
 _PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]")
 _DIACRITICS_RE = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, superscript alef, tatweel
-PERSIAN_LETTERS = set("ءآأؤإئابتثجحخدذرزسشصضطظعغفقلمنهوپچژکگیةۀك ي".replace(" ", "")) | {chr(c) for c in range(0x064B, 0x0656)}
+PERSIAN_LETTERS = (set("ءآأؤإئابتثجحخدذرزسشصضطظعغفقلمنهوپچژکگیةۀك ي".replace(" ", ""))
+                   | {chr(c) for c in range(0x064B, 0x0656)})
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 PUNCT = set("،؛؟.,;:!?()«»[]{}\"'-–—/…*")

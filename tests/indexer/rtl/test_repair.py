@@ -1,7 +1,6 @@
 """Repair: seed-style garbling on the paper's dev lines and on held-out PersianQA text; other kinds exactly."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +14,10 @@ from indexer.rtl.repair import fix_latin, unchunk
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Measured levels (docs/repair.md): dev 0.937 word accuracy / 0.633 exact lines; held-out (these 40 lines) 0.82.
-# The issue's word-accuracy target (0.95) is NOT reached yet; these floors, a little under, catch regressions.
-DEV_FLOOR = 0.92
-DEV_EXACT_FLOOR = 0.60
+# Measured levels (docs/repair.md): dev 0.974 word accuracy / 0.867 exact lines (issue 3: 0.938 / 0.650);
+# held-out (these 40 lines) 0.82 in issue 3. These floors, a little under, catch regressions.
+DEV_FLOOR = 0.96
+DEV_EXACT_FLOOR = 0.80
 HELDOUT_FLOOR = 0.80
 
 
@@ -45,6 +44,15 @@ def test_clean_text_is_unchanged():
     assert [repair_line(x) for x in english] == english
     for r in dev_lines()[:20]:
         assert repair_line(r["gold"]) == r["gold"]
+
+
+def test_the_proofread_paper_passes_through():
+    """Every line of the paper's proofread edition is clean text: at least 99% come back unchanged."""
+    from evals.repair_metrics import paper_pairs
+
+    clean = [c for _, c in paper_pairs()]
+    same = sum(repair_line(c) == c for c in clean)
+    assert same / len(clean) >= 0.99, (same, len(clean))
 
 
 def test_simple_kinds_are_repaired_exactly():
@@ -107,12 +115,12 @@ def test_cli_one_line_out_per_line_in(tmp_path):
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code = "import sys; from indexer.rtl.cli import repair_command; sys.exit(repair_command(sys.argv[1]))"
     for arg, stdin in ((str(src), None), ("-", src.read_text(encoding="utf-8"))):
-        res = subprocess.run([sys.executable, "-c", code, arg], input=stdin, capture_output=True, text=True,
-                             cwd=ROOT, timeout=120)
+        res = subprocess.run([sys.executable, "-c", code, arg], check=False, input=stdin, capture_output=True,
+                             text=True, cwd=ROOT, timeout=120)
         assert res.returncode == 0, res.stderr
         out = res.stdout.split("\n")[:-1]
         assert len(out) == 4 and out[2] == "" and out[3] == "Plain English."
         assert "کشورداری" in out[0]
-    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "missing.txt")], capture_output=True,
-                         text=True, cwd=ROOT, timeout=60)
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "missing.txt")], check=False,
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert res.returncode != 0 and "missing.txt" in res.stderr
