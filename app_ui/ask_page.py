@@ -170,7 +170,11 @@ def _history_nav(history: list[AskResult], lang: str) -> None:
 
 def page_ask(lang: str) -> None:
     st.header(_t("ask.title", lang))
-    st.caption(_t("ask.hint", lang))
+    # the example in the other language is a question to type, not interface text
+    example = ("What is smart statesmanship?", "ltr") if lang == "fa" else ("سه ساحت کشورداری هوشمند کدام‌اند؟", "rtl")
+    hint = esc(_t("ask.hint", lang, example="\u2068\u2069")).replace(
+        "\u2068\u2069", f'<bdi class="kb-c" dir="{example[1]}">{esc(example[0])}</bdi>')
+    html(f'<div class="kb-meta" dir="{_dir(lang)}">{hint}</div>')
     bot = _bot(lang)
     history: list[AskResult] = st.session_state.setdefault("chat", [])
     question = st.chat_input(_t("ask.placeholder", lang), key="ask_input")

@@ -65,7 +65,10 @@ def _export_block(sources, tables, works: list[dict], shown: list[dict], lang: s
          f'data-n="{len(chosen)}">'
          + esc(_t("sources.selected", lang, n=len(chosen), total=len(works)) if chosen
                else _t("sources.none_selected", lang)) + "</div>")
-    c1, c2, c3 = st.columns([1, 1, 2])
+    if lang == "fa":  # buttons first on the reading side
+        c3, c2, c1 = st.columns([2, 1, 1])
+    else:
+        c1, c2, c3 = st.columns([1, 1, 2])
     c1.button(_t("sources.select_all", lang), key="src_all", on_click=_select,
               args=([w["key"] for w in shown], True), disabled=not shown)
     c2.button(_t("sources.select_none", lang), key="src_none", on_click=_select,

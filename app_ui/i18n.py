@@ -30,8 +30,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.title": {"fa": "از مقاله بپرسید", "en": "Ask the paper"},
     "ask.placeholder": {"fa": "پرسش خود را به فارسی یا انگلیسی بنویسید…",
                         "en": "Type your question in Persian or English…"},
-    "ask.hint": {"fa": "نمونه: «سه ساحت کشورداری هوشمند کدام‌اند؟» یا «What is smart statesmanship?»",
-                 "en": "Try: “What is smart statesmanship?” or «سه ساحت کشورداری هوشمند کدام‌اند؟»"},
+    "ask.hint": {"fa": "نمونه: «سه ساحت کشورداری هوشمند کدام‌اند؟» یا به انگلیسی: {example}",
+                 "en": "Try: “What is smart statesmanship?” or in Persian: {example}"},
     "ask.thinking": {"fa": "در حال جست‌وجو در مقاله…", "en": "Searching the paper…"},
     "ask.abstained": {"fa": "مقاله به این پرسش پاسخ نمی‌دهد.", "en": "The paper does not answer this."},
     "ask.offtopic": {"fa": "این پرسش بیرون از حوزه این پایگاه دانش است. این پایگاه درباره مقاله «کشورداری هوشمند» "
