@@ -116,6 +116,10 @@ def _ask(page, question: str, n_answers: int) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
 
 
+#: the passage expanders (the answer's status is an expander too)
+PASSAGE_EXPANDERS = "[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])) summary"
+
+
 def _open_citation(page, n: int = 1):
     summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=f"[{n}]").last
     summary.click()
@@ -131,7 +135,7 @@ def test_persian_question_rtl_citation_and_language_switch(page):
     _ask(page, "سه ساحت کشورداری هوشمند کدام‌اند؟", 1)
     answer = page.locator(".kb-answer").first
     expect(answer).to_have_attribute("dir", "rtl")
-    expect(answer.locator("sup.kb-cite").first).to_have_text("[1]")
+    expect(answer.locator("a.kb-cite sup").first).to_have_text("[1]")
     mark = _open_citation(page, 1)
     assert mark.inner_text().strip()
     passage = page.locator("details[open] .kb-passage").last
@@ -160,7 +164,7 @@ def test_persian_question_rtl_citation_and_language_switch(page):
 
 def test_hostile_document_is_displayed_inert(page):
     _ask(page, "What is the quokka zanzibar protocol? <img src=x onerror=\"window.__kbPwned=3\">", 1)
-    page.locator("[data-testid='stExpander'] summary").first.click()
+    page.locator(PASSAGE_EXPANDERS).first.click()
     page.locator("details[open] .kb-passage").first.wait_for(state="visible")
     page.locator("details[open] .kb-passage").get_by_text("<script>window.__kbPwned = 1", exact=False).wait_for()
     assert "alert('xss')" in page.locator("details[open] .kb-passage").first.inner_text()  # escaped once
@@ -385,8 +389,10 @@ def test_persian_interface_has_no_english_sentences(page, name, label, document_
         page.locator("[data-testid='stDownloadButton']").first.wait_for()
     elif name == "sources":
         page.locator(".kb-source").first.wait_for()
-        row = page.locator(".kb-source").first.bounding_box()
-        tick = page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").first.bounding_box()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+        first = page.locator("[data-testid='stHorizontalBlock']:has(.kb-source)").first
+        row = first.locator(".kb-source").bounding_box()
+        tick = first.locator("[data-testid='stCheckbox']").bounding_box()
         # in Persian the tick box stands at the start (right) of its row, next to it
         assert tick["x"] > row["x"] + row["width"] - 40 and tick["x"] - (row["x"] + row["width"]) < 120
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
