@@ -67,16 +67,19 @@ def measure(url: str, questions: list[str]) -> list[dict]:
             box.fill(question)
             start = time.perf_counter()
             box.press("Enter")
-            page.locator("[data-testid='stChatMessage']").nth(2 * i).wait_for()
+            page.locator("[data-testid='stChatMessage']").filter(has_text=question).first.wait_for()  # new text
             echo = time.perf_counter() - start
             status = None
-            try:
-                page.locator("[data-testid='stExpander'] summary").filter(
-                    has_text="در حال جست‌وجو").first.wait_for(timeout=30_000)
+            try:  # the status beside the question while the answer is computed
+                page.locator("[data-testid='stExpanderIconSpinner']").first.wait_for(timeout=2_000)
                 status = time.perf_counter() - start
             except Exception:  # noqa: BLE001 — the answer came before the status could be seen
                 pass
-            page.locator(".kb-answer, [data-kb='abstained']").nth(i).wait_for()
+            # the (i+1)-th answer among the elements of this run (a rerun leaves the last run's elements on
+            # the page, marked stale, until it replaces them)
+            page.wait_for_function("""n => [...document.querySelectorAll(".kb-answer, [data-kb='abstained']")]
+                                       .filter(e => !e.closest("[data-stale='true']")).length >= n""", arg=i + 1,
+                                   polling=50)
             answer = time.perf_counter() - start
             page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
             rows.append({"question": question, "echo_s": round(echo, 3),
