@@ -8,15 +8,17 @@ from __future__ import annotations
 import streamlit as st
 
 from app_ui import pages
+from app_ui.ask_page import page_ask
+from app_ui.eval_page import page_evaluation
 from app_ui.extra_pages import page_sources, page_summaries
 from app_ui.i18n import LANGUAGES, t
 from app_ui.render import page_css
 from app_ui.resources import settings
 
 PAGES = {
-    "ask": pages.page_ask, "read": pages.page_read, "sources": page_sources,
+    "ask": page_ask, "read": pages.page_read, "sources": page_sources,
     "glossary": pages.page_glossary, "summaries": page_summaries,
-    "maintainers": pages.page_maintainers, "evaluation": pages.page_evaluation,
+    "maintainers": pages.page_maintainers, "evaluation": page_evaluation,
 }
 
 st.set_page_config(page_title="کشورداری هوشمند · Smart statesmanship", page_icon="📚", layout="wide")
@@ -32,7 +34,7 @@ with st.sidebar:
                     format_func=lambda name: t(f"page.{name}", lang))
     st.caption(t("privacy", lang))
 
-st.html(page_css(lang))
+st.html(page_css(lang, dark=st.context.theme.type == "dark"))
 st.html(f'<div class="kb-title" dir="{"rtl" if lang == "fa" else "ltr"}" lang="{lang}">'
         f'<h1 style="margin:0">{t("app.title", lang)}</h1><p class="kb-meta">{t("app.caption", lang)}</p></div>')
 PAGES[page](lang)

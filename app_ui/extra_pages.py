@@ -1,6 +1,7 @@
 """Sources and Summaries pages: presentation over ``assistant.sources`` and ``assistant.summarize``."""
 from __future__ import annotations
 
+import logging
 import re
 
 import streamlit as st
@@ -17,6 +18,75 @@ EXPORT_FORMATS = {"BibTeX": ("bibtex", "bib", "application/x-bibtex"),
 CONFIDENCES = ("verified", "probable", "unknown")
 
 
+SELECTED = "src_selected"  # the selection, kept across filters (widget states are dropped when unrendered)
+
+
+def _selection() -> list[str]:
+    return st.session_state.setdefault(SELECTED, [])
+
+
+def _toggle(key: str) -> None:
+    chosen = _selection()
+    if st.session_state.get(f"src_sel_{key}"):
+        if key not in chosen:
+            chosen.append(key)
+    elif key in chosen:
+        chosen.remove(key)
+
+
+def _select(keys: list[str], on: bool) -> None:
+    chosen = _selection()
+    for key in keys:
+        if on and key not in chosen:
+            chosen.append(key)
+        elif not on and key in chosen:
+            chosen.remove(key)
+        st.session_state[f"src_sel_{key}"] = on
+
+
+def reference_html(reference: str | None, lang: str) -> str:
+    """A formatted reference as document text, its ``[cited as: …]`` note in the interface language."""
+    from indexer.bibliography import split_cited_as
+
+    text, cited_as = split_cited_as(reference or "")
+    out = block(text, None, "kb-meta kb-c")
+    if cited_as:
+        label = esc(_t("ask.cited_as", lang, work="\u2068\u2069"))
+        out += (f'<div class="kb-meta" dir="{"rtl" if lang == "fa" else "ltr"}">'
+                + label.replace("\u2068\u2069", f'<bdi class="kb-c">{esc(cited_as)}</bdi>') + "</div>")
+    return out
+
+
+def _export_block(sources, tables, works: list[dict], shown: list[dict], lang: str) -> None:
+    chosen = _selection()
+    keys = [w["key"] for w in works if w["key"] in chosen] or [w["key"] for w in shown]
+    st.subheader(_t("sources.export", lang))
+    html(f'<div class="kb-meta" dir="{"rtl" if lang == "fa" else "ltr"}" data-kb="selection-count" '
+         f'data-n="{len(chosen)}">'
+         + esc(_t("sources.selected", lang, n=len(chosen), total=len(works)) if chosen
+               else _t("sources.none_selected", lang)) + "</div>")
+    if lang == "fa":  # buttons first on the reading side
+        c3, c2, c1 = st.columns([2, 1, 1])
+    else:
+        c1, c2, c3 = st.columns([1, 1, 2])
+    c1.button(_t("sources.select_all", lang), key="src_all", on_click=_select,
+              args=([w["key"] for w in shown], True), disabled=not shown)
+    c2.button(_t("sources.select_none", lang), key="src_none", on_click=_select,
+              args=([w["key"] for w in works], False), disabled=not chosen)
+    with c3:
+        fmt = st.radio(_t("sources.format", lang), list(EXPORT_FORMATS), key="src_fmt", horizontal=True)
+    code, ext, mime = EXPORT_FORMATS[fmt]
+    try:
+        data = sources.export(tables, keys, code)
+    except Exception:  # noqa: BLE001 — said plainly, the page keeps working (the details go to the log)
+        logging.getLogger(__name__).exception("export failed")
+        st.error(_t("sources.export_failed", lang))
+        return
+    st.download_button(_t("sources.download", lang, fmt=fmt), data.encode("utf-8"),
+                       file_name=f"smart-statesmanship-sources.{ext}", mime=mime, key="src_dl",
+                       on_click="ignore")  # a rerun on click replaced the file's URL mid-transfer
+
+
 def page_sources(lang: str) -> None:
     st.header(_t("sources.title", lang))
     from assistant import sources
@@ -26,47 +96,38 @@ def page_sources(lang: str) -> None:
         return
     tables = bot.tables
     works = sources.sources(tables)
-    c1, c2 = st.columns([2, 1])
-    query = c1.text_input(_t("sources.search", lang), key="src_q").strip()
-    levels = c2.multiselect(_t("sources.confidence", lang), CONFIDENCES, default=list(CONFIDENCES),
-                            key="src_conf", format_func=lambda c: _t(f"conf.{c}", lang))
-    shown = [w for w in works if (w.get("confidence") or "unknown") in levels and _matches(w, query)]
+    c1, c2 = st.columns([1, 2] if lang == "fa" else [2, 1])
+    search_col, conf_col = (c2, c1) if lang == "fa" else (c1, c2)
+    query = search_col.text_input(_t("sources.search", lang), key="src_q").strip()
+    levels = conf_col.multiselect(_t("sources.confidence", lang), CONFIDENCES, default=list(CONFIDENCES),
+                                  key="src_conf", format_func=lambda c: _t(f"conf.{c}", lang))
+    shown = [w for w in sources.search_sources(works, query) if (w.get("confidence") or "unknown") in levels]
+    _export_block(sources, tables, works, shown, lang)
     st.caption(_t("sources.count", lang, n=len(shown)))
-    selected: list[str] = []
-    for i, w in enumerate(shown):
-        cols = st.columns([0.06, 0.94])
-        if cols[0].checkbox(_t("sources.select", lang), key=f"src_sel_{w['key']}", label_visibility="collapsed"):
-            selected.append(w["key"])
-        with cols[1]:
+    chosen = _selection()
+    d = "rtl" if lang == "fa" else "ltr"
+    for w in shown:
+        widget = f"src_sel_{w['key']}"
+        if widget not in st.session_state:
+            st.session_state[widget] = w["key"] in chosen
+        # the tick box stands at the start of its row: the right in Persian, the left in English
+        if lang == "fa":
+            body, tick = st.columns([0.95, 0.05])
+        else:
+            tick, body = st.columns([0.05, 0.95])
+        tick.checkbox(_t("sources.select", lang), key=widget, label_visibility="collapsed",
+                      on_change=_toggle, args=(w["key"],))
+        with body:
             conf = w.get("confidence") or "unknown"
-            html(f'<div class="kb-source" dir="auto"><b dir="auto">{esc(w["key"])}</b> '
+            n = int(w.get("occurrences") or 0)
+            html(f'<div class="kb-source" dir="{d}" data-kb-key="{esc(w["key"])}">'
+                 f'<b class="kb-c" dir="auto">{esc(w["key"])}</b> '
                  f'<span class="kb-conf kb-conf-{esc(conf)}">{esc(_conf(lang, conf))}</span>'
-                 f' <span class="kb-meta">× {int(w.get("occurrences") or 0)}</span></div>')
+                 f' <span class="kb-meta">{esc(_t("sources.occurrences", lang, n=n))}</span></div>')
             if w.get("reference"):
-                html(block(w["reference"], None, "kb-meta"))
+                html(reference_html(w["reference"], lang))
             with st.expander(_t("sources.where", lang)):
                 _where_cited(sources, tables, w["key"], lang)
-    st.subheader(_t("sources.export", lang))
-    if not selected:
-        st.caption(_t("sources.none_selected", lang))
-    keys = selected or [w["key"] for w in shown]
-    fmt = st.radio(_t("sources.format", lang), list(EXPORT_FORMATS), key="src_fmt", horizontal=True)
-    code, ext, mime = EXPORT_FORMATS[fmt]
-    try:
-        data = sources.export(tables, keys, code)
-    except Exception as exc:  # noqa: BLE001 — shown, the page keeps working
-        st.error(str(exc))
-        return
-    st.download_button(_t("sources.download", lang, fmt=fmt), data.encode("utf-8"),
-                       file_name=f"smart-statesmanship-sources.{ext}", mime=mime, key="src_dl",
-                       on_click="ignore")  # a rerun on click replaced the file's URL mid-transfer
-
-
-def _matches(work: dict, query: str) -> bool:
-    if not query:
-        return True
-    hay = " ".join(str(work.get(k) or "") for k in ("key", "reference")) + " " + " ".join(work.get("aliases") or [])
-    return query.lower() in hay.lower()
 
 
 def _where_cited(sources, tables, key: str, lang: str) -> None:
@@ -102,16 +163,21 @@ def page_summaries(lang: str) -> None:
                         index=0 if lang == "fa" else 1,
                         format_func=lambda c: {"fa": "فارسی", "en": "English"}[c])
     if st.button(_t("sum.go", lang), key="sum_go", disabled=not query):
-        with st.spinner(_t("ask.thinking", lang)):
+        # a status by the button says what is being done (key points, then the Markdown and the PDF)
+        with st.status(_t("sum.making", lang), expanded=True) as status:
             try:
                 section, topic = (query, None) if mode == "section" else (None, query)
+                status.write(_t("ask.thinking", lang))
                 summary = summarize.summarize(bot, section=section, topic=topic, lang=out_lang)
-            except LookupError as exc:
-                st.error(str(exc))
+            except LookupError:
+                status.update(state="error")
+                st.error(_t("sum.not_found", lang))
                 return
+            status.write(_t("sum.files", lang))
             st.session_state["summary"] = summary
             st.session_state["summary_md"] = summary_markdown.to_markdown(summary).encode("utf-8")
             st.session_state["summary_pdf"] = _pdf_bytes(summary)
+            status.update(label=_t("sum.done", lang), state="complete", expanded=False)
     shown = st.session_state.get("summary")
     if shown is None:
         return
@@ -125,7 +191,7 @@ def page_summaries(lang: str) -> None:
         c2.download_button(_t("sum.pdf", lang), pdf, file_name=f"{name}.pdf", mime="application/pdf",
                            key="sum_dl_pdf", on_click="ignore")
     else:
-        c2.warning(f"{_t('sum.pdf_failed', lang)} {pdf}")
+        c2.warning(_t("sum.pdf_failed", lang))
 
 
 def _pdf_bytes(summary) -> bytes | str:
@@ -139,8 +205,9 @@ def _pdf_bytes(summary) -> bytes | str:
         with tempfile.TemporaryDirectory() as tmp:
             path = to_pdf(summary, Path(tmp) / "summary.pdf")
             return Path(path).read_bytes()
-    except Exception as exc:  # noqa: BLE001 — shown beside the Markdown download
-        return str(exc) or type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 — said plainly beside the Markdown download; details in the log
+        logging.getLogger(__name__).exception("summary PDF failed")
+        return type(exc).__name__
 
 
 def _render_summary(summary, lang: str) -> None:
@@ -156,15 +223,18 @@ def _render_summary(summary, lang: str) -> None:
         for p in sub.points:
             where = location({"page": p.page, "line_start": p.line_start, "line_end": p.line_end},
                              lambda k: _t(k, lang))
-            items.append(f'<li dir="{"rtl" if p.language == "fa" else "auto"}">{esc(p.text)}'
+            items.append(f'<li dir="{"rtl" if p.language == "fa" else "auto"}">'
+                         f'<span class="kb-c">{esc(p.text)}</span>'
                          f' <span class="kb-meta">({esc(where)})</span></li>')
         html(f'<ul class="kb-summary" dir="{d}">{"".join(items)}</ul>')
     if summary.glossary:
         st.caption(_t("page.glossary", lang))
-        html(f'<ul dir="{d}">' + "".join(f'<li><span dir="rtl">{esc(g.get("fa"))}</span> — '
+        html(f'<ul class="kb-c" dir="{d}">' + "".join(
+            f'<li><span dir="rtl">{esc(g.get("fa"))}</span> — '
                                           f'<span dir="ltr">{esc(g.get("en"))}</span></li>'
                                           for g in summary.glossary) + "</ul>")
     if summary.works:
         st.caption(_t("ask.works", lang))
-        html(f'<ul dir="{d}">' + "".join(f'<li dir="auto">{esc(w.get("reference") or w.get("key"))}</li>'
+        html(f'<ul class="kb-c" dir="{d}">' + "".join(
+            f'<li dir="auto">{esc(w.get("reference") or w.get("key"))}</li>'
                                           for w in summary.works) + "</ul>")

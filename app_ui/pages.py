@@ -1,7 +1,6 @@
 """The app's pages. Each takes the interface language; logic lives in ``assistant/`` and ``indexer/``."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -11,15 +10,11 @@ import streamlit as st
 from app_ui import resources
 from app_ui.i18n import STRINGS
 from app_ui.i18n import t as _t
-from app_ui.render import block, esc, location, passage_html, text_dir
+from app_ui.render import block, esc, location, passage_html
 from indexer.chunking import SECTION_SEP
-from indexer.settings import PROJECT_ROOT
 
 if TYPE_CHECKING:
-    from assistant.result import AskResult
     from indexer.uploads import Conflict
-
-EVAL_DIR = PROJECT_ROOT / "evals" / "results"
 
 
 def label_safe(text: str) -> str:
@@ -51,37 +46,17 @@ def _conf(lang: str, value: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------------------- ask
-def citation_numbers(result: AskResult) -> list[str]:
-    """Passage ids in the order the answer first cites them (citation n is index n-1)."""
-    order: list[str] = []
-    for sentence in result.sentences:
-        for pid in sentence.passage_ids:
-            if pid not in order:
-                order.append(pid)
-    return order
-
-
-def answer_html(result: AskResult) -> str:
-    """The answer, sentence by sentence, each followed by its numbered citations."""
-    order = citation_numbers(result)
-    parts = []
-    for sentence in result.sentences:
-        marks = "".join(f'<sup class="kb-cite">[{order.index(pid) + 1}]</sup>' for pid in sentence.passage_ids)
-        parts.append(f"{esc(sentence.text)}{marks}")
-    # the direction follows the answer's sentences (a Persian answer to an English question reads
-    # RTL, even when its sentences quote English terms such as «(Statesmanship)»)
-    langs = [s.language for s in result.sentences if s.language in ("fa", "en")]
-    lang = max(("fa", "en"), key=langs.count) if langs else None
-    return (f'<div class="kb-block kb-answer" dir="{text_dir(result.answer, lang)}">'
-            + " ".join(parts) + "</div>")
-
-
 def _works_html(works: list[dict], lang: str, heading: str) -> str:
+    from indexer.bibliography import split_cited_as
+
     items = []
     for w in works:
-        ref = w.get("reference") or w.get("key")
-        items.append(f'<li dir="auto">{esc(ref)} <span class="kb-meta">({esc(_t("conf.label", lang))}: '
-                     f'{esc(_conf(lang, w.get("confidence")))})</span></li>')
+        ref, cited_as = split_cited_as(w.get("reference") or w.get("key") or "")
+        note = _t("ask.cited_as", lang, work="\u2068\u2069").replace("\u2068\u2069", "")  # label before the key
+        as_html = (f' <span class="kb-meta">{esc(note)}<bdi class="kb-c">{esc(cited_as)}</bdi></span>'
+                   if cited_as else "")
+        items.append(f'<li dir="auto"><span class="kb-c">{esc(ref)}</span>{as_html} <span class="kb-meta">'
+                     f'({esc(_t("conf.label", lang))}: {esc(_conf(lang, w.get("confidence")))})</span></li>')
     d = "rtl" if lang == "fa" else "ltr"
     return f'<div dir="{d}"><b>{esc(heading)}</b><ul class="kb-works">{"".join(items)}</ul></div>'
 
@@ -110,68 +85,6 @@ def _passage_label(n: int | None, passage: dict, lang: str) -> str:
     loc = location(passage, lambda k: _t(k, lang))
     title = passage.get("section") or passage.get("doc_title") or passage.get("doc_id")
     return label_safe(f"{head}{title}" + (f" · {loc}" if loc else ""))
-
-
-def render_exchange(result: AskResult, tables: dict, lang: str) -> None:
-    with st.chat_message("user"):
-        html(block(result.question))
-    with st.chat_message("assistant"):
-        passages = {h.passage.id: h.to_json() for h in result.passages}
-        if result.decline:
-            offtopic = result.decline.kind == "offtopic"
-            html(f'<div class="kb-abstain" dir="{"rtl" if lang == "fa" else "ltr"}" data-kb="abstained">'
-                 f'{esc(_t("ask.offtopic" if offtopic else "ask.abstained", lang))}</div>')
-            if passages and not offtopic:
-                st.caption(_t("ask.abstained_more", lang))
-                for p in list(passages.values())[:3]:
-                    with st.expander(_passage_label(None, p, lang)):
-                        _passage_details(p, [], tables, lang)
-            return
-        originals = [x.original for x in result.sentences if x.original]
-        if result.note and not originals:
-            html(block(result.note, None, "kb-meta kb-note"))  # "answered from the Persian text" + glosses
-        html(answer_html(result))
-        if originals:
-            st.caption(_t("ask.translated", lang))
-            with st.expander(_t("ask.show_original", lang)):
-                html('<div class="kb-block" dir="rtl" data-kb="originals">'
-                     + " ".join(esc(x) for x in originals) + "</div>")
-        st.caption(_t("ask.citations", lang))
-        for n, pid in enumerate(citation_numbers(result), 1):
-            if pid not in passages:
-                continue
-            p = passages[pid]
-            support = [s.original or s.text for s in result.sentences if pid in s.passage_ids]
-            with st.expander(_passage_label(n, p, lang)):
-                _passage_details(p, support, tables, lang)
-        if result.citations:
-            html(_works_html([c.to_json() for c in result.citations], lang, _t("ask.answer_works", lang)))
-        st.caption(f"{_t('ask.latency', lang)} {result.latency_ms:.0f} ms")
-
-
-def page_ask(lang: str) -> None:
-    st.header(_t("ask.title", lang))
-    st.caption(_t("ask.hint", lang))
-    bot = _bot(lang)
-    history: list[AskResult] = st.session_state.setdefault("chat", [])
-    question = st.chat_input(_t("ask.placeholder", lang), key="ask_input")
-    if bot is None:
-        return
-    from assistant.question_check import has_words
-
-    if question and question.strip() and not has_words(question):
-        st.warning(_t("ask.no_words", lang))
-    elif question and question.strip():
-        # a follow-up is read in the context of the last two questions (off-topic ones left out);
-        # the "new conversation" button below clears it
-        context = " ".join(r.question for r in history[-2:] if not (r.decline and r.decline.kind == "offtopic"))
-        with st.spinner(_t("ask.thinking", lang)):
-            history.append(bot.ask(question, context=context or None))
-    for result in history:
-        render_exchange(result, bot.tables, lang)
-    if history and st.button(_t("ask.clear", lang), key="ask_clear"):
-        st.session_state["chat"] = []
-        st.rerun()
 
 
 # ---------------------------------------------------------------------------------------- read
@@ -242,7 +155,7 @@ def page_read(lang: str) -> None:
                  if f.get("page") in sec["pages"]]
         if notes:
             st.subheader(_t("read.footnotes", lang))
-            html('<ol class="kb-notes" dir="ltr">' + "".join(
+            html('<ol class="kb-notes kb-c" dir="ltr">' + "".join(
                 f'<li value="{int(f["number"]) if str(f.get("number", "")).isdigit() else 0}" dir="auto">'
                 f'{esc(f["text"])}</li>' for f in notes) + "</ol>")
 
@@ -342,37 +255,3 @@ def page_maintainers(lang: str) -> None:
         st.dataframe([{"doc_id": d, "title": e.get("title"), "passages": e.get("n_passages"),
                        "indexed_at": e.get("indexed_at")} for d, e in state["docs"].items()],
                      hide_index=True)
-
-
-# ---------------------------------------------------------------------------------------- evaluation
-def latest_results(folder: Path = EVAL_DIR) -> tuple[Path | None, Path | None, dict | None]:
-    """The newest results Markdown, its chart and JSON (any may be None)."""
-    if not folder.is_dir():
-        return None, None, None
-    mds = sorted(folder.glob("*.md"), key=lambda p: p.stat().st_mtime)
-    if not mds:
-        return None, None, None
-    md = mds[-1]
-    png = md.with_suffix(".png")
-    js = md.with_suffix(".json")
-    data = None
-    if js.is_file():
-        try:
-            data = json.loads(js.read_text(encoding="utf-8"))
-        except ValueError:
-            data = None
-    return md, (png if png.is_file() else None), data
-
-
-def page_evaluation(lang: str) -> None:
-    st.header(_t("eval.title", lang))
-    md, png, _data = latest_results()
-    if md is None:
-        st.info(_t("eval.none", lang))
-        return
-    st.caption(f"{_t('eval.file', lang)}: evals/results/{md.name}")
-    if png:
-        st.image(str(png))
-    text = md.read_text(encoding="utf-8")
-    text = re.sub(r"!\[[^\]]*\]\([^)]*\)\n?", "", text)  # the chart is shown above
-    st.markdown(text.replace("<", "&lt;"))

@@ -94,6 +94,26 @@ def highlight(text: str, sentences: Iterable[str]) -> str:
     return "".join(out)
 
 
+def snippet_html(text: str, sentences: Iterable[str], context: int = 90, longest: int = 320) -> str:
+    """An escaped excerpt of ``text`` around the first of ``sentences`` found, that sentence marked
+    (the passage's opening when none is found).
+
+    >>> snippet_html("One two. Three four five. Six.", ["Three four five."], context=4)
+    '…two. <mark class="kb-mark">Three four five.</mark> Six.'
+    """
+    spans = find_spans(text, sentences)
+    if not spans:
+        cut = text[:2 * context + 60]
+        return esc(cut) + ("…" if len(cut) < len(text) else "")
+    s, e = spans[0]
+    e = min(e, s + longest)
+    a, b = max(0, s - context), min(len(text), e + context)
+    a = text.rfind(" ", 0, a) + 1 if a else 0  # whole words at both ends
+    b = len(text) if b >= len(text) or text.find(" ", b) < 0 else text.find(" ", b)
+    return ("…" if a else "") + esc(text[a:s]) + f'<mark class="kb-mark">{esc(text[s:e])}</mark>' \
+        + esc(text[e:b]) + ("…" if b < len(text) else "")
+
+
 def passage_html(text: str, sentences: Iterable[str] = (), lang: str | None = None) -> str:
     return (f'<div class="kb-block kb-passage" dir="{text_dir(text, lang)}">'
             f"{highlight(text, sentences)}</div>")
@@ -114,10 +134,19 @@ def location(passage: dict, t) -> str:
 FONT_FAMILY = "KB Persian"
 
 
-def page_css(lang: str) -> str:
-    """The app's stylesheet: the shipped Persian font (served locally), RTL rules for Persian UI."""
+LIGHT = {"fg": "#1f2328", "muted": "#5f6b76", "card": "#ffffff", "line": "#d0d7de", "link": "#0b5cad",
+         "mark": "#ffe58a", "mark_fg": "#1a1a1a", "warn_bg": "#fff4e5", "warn_line": "#d9822b", "chip": "#eceff1"}
+DARK = {"fg": "#e6edf3", "muted": "#a3b0bd", "card": "#1c2129", "line": "#3d444d", "link": "#7cb8ff",
+        "mark": "#ffd84d", "mark_fg": "#111111", "warn_bg": "#3a2a12", "warn_line": "#e39a4a", "chip": "#2d333b"}
+
+
+def page_css(lang: str, dark: bool = False) -> str:
+    """The app's stylesheet: the shipped Persian font (served locally), RTL rules for Persian UI, the
+    citation hover cards and evidence panels, colours for the light or the dark theme."""
     rtl = lang == "fa"
+    c = DARK if dark else LIGHT
     rules = [
+        ":root{" + "".join(f"--kb-{k.replace('_', '-')}:{v};" for k, v in c.items()) + "}",
         "@font-face{font-family:'KB Persian';src:url('app/static/fonts/NotoNaskhArabic-Regular.ttf') "
         "format('truetype');font-weight:400;unicode-range:U+0600-06FF,U+0750-077F,U+08A0-08FF,U+200C-200F,"
         "U+FB50-FDFF,U+FE70-FEFF;font-display:swap}",
@@ -130,18 +159,44 @@ def page_css(lang: str) -> str:
         ".kb-block{line-height:1.9;margin:.25rem 0;unicode-bidi:isolate}",
         ".kb-block[dir='rtl']{text-align:right}.kb-block[dir='ltr']{text-align:left}",
         ".kb-block[dir='auto']{text-align:start}",
-        ".kb-passage{border-inline-start:4px solid #c9a227;padding:.5rem .9rem;background:rgba(201,162,39,.07);"
+        ".kb-passage{border-inline-start:4px solid #c9a227;padding:.5rem .9rem;background:rgba(201,162,39,.09);"
         "border-radius:6px}",
-        "mark.kb-mark{background:#ffe58a;color:inherit;padding:0 .1em;border-radius:3px}",
-        "sup.kb-cite{font-weight:700;color:#1a6bb5;margin-inline-start:.15em}",
+        "mark.kb-mark{background:var(--kb-mark);color:var(--kb-mark-fg);padding:0 .1em;border-radius:3px}",
+        "sup.kb-cite,sup.kb-cite-n{font-weight:700;color:var(--kb-link);margin-inline-start:.15em}",
+        # a citation: a link to its evidence panel, with a hover/focus card
+        "a.kb-cite{position:relative;text-decoration:none;color:var(--kb-link);cursor:pointer;"
+        "unicode-bidi:isolate}",
+        "a.kb-cite:hover sup,a.kb-cite:focus sup{text-decoration:underline}",
+        ".kb-tip{visibility:hidden;opacity:0;transition:opacity .12s;position:absolute;z-index:1000;"
+        "bottom:1.7em;inset-inline-start:-1rem;width:26rem;max-width:80vw;background:var(--kb-card);"
+        "color:var(--kb-fg);border:1px solid var(--kb-line);border-radius:8px;box-shadow:0 6px 24px rgba(0,0,0,.25);"
+        "padding:.55rem .75rem;font-size:.86rem;font-weight:400;line-height:1.75;white-space:normal;"
+        "text-align:start;pointer-events:none}",
+        "a.kb-cite:hover .kb-tip,a.kb-cite:focus .kb-tip,a.kb-cite:focus-visible .kb-tip{visibility:visible;opacity:1}",
+        ".kb-tip>span{display:block}.kb-tip-head{font-weight:700;color:var(--kb-muted);margin-bottom:.2rem}",
+        ".kb-tip-hint{color:var(--kb-muted);font-size:.78rem;margin-top:.2rem}",
+        # the panel opens on the right in both directions: the sidebar holds the left
+        ".kb-panel{display:none;position:fixed;top:4rem;bottom:1rem;right:1rem;width:min(34rem,44vw);"
+        "overflow:auto;z-index:1000100;background:var(--kb-card);color:var(--kb-fg);border:1px solid var(--kb-line);"
+        "border-radius:10px;box-shadow:0 10px 40px rgba(0,0,0,.3);padding:.8rem 1rem;line-height:1.8}",
+        ".kb-panel:target{display:block}",
+        ".kb-panel-bar{display:flex;justify-content:space-between;align-items:center;margin-bottom:.4rem}",
+        "a.kb-panel-close{text-decoration:none;color:var(--kb-muted);font-size:1.2rem;padding:0 .3rem}",
+        ".kb-anchor{display:block;position:relative;top:-4rem;visibility:hidden}",
+        ".kb-history a{color:var(--kb-link);text-decoration:none}",
         ".kb-answer{font-size:1.08rem}",
-        ".kb-meta{color:#666;font-size:.9rem}",
-        ".kb-abstain{border:2px solid #d9822b;background:#fff4e5;padding:.7rem 1rem;border-radius:8px;"
-        "font-weight:700}",
-        ".kb-conf{font-size:.8rem;padding:0 .45em;border-radius:9px;margin-inline-start:.4em;background:#eee}",
+        ".kb-meta{color:var(--kb-muted);font-size:.9rem}",
+        ".kb-abstain{border:2px solid var(--kb-warn-line);background:var(--kb-warn-bg);color:var(--kb-fg);"
+        "padding:.7rem 1rem;border-radius:8px;font-weight:700}",
+        ".kb-conf{font-size:.8rem;padding:0 .45em;border-radius:9px;margin-inline-start:.4em;"
+        "background:var(--kb-chip)}",
         ".kb-conf-verified{background:#d8f3dc;color:#1b4332}.kb-conf-probable{background:#fff3bf;color:#5c4400}",
         ".kb-conf-unknown{background:#eceff1;color:#455a64}",
         ".kb-term{display:flex;gap:1.5rem;justify-content:space-between}",
+        "table.kb-table{border-collapse:collapse;margin:.4rem 0 1rem;font-size:.92rem}",
+        "table.kb-table th,table.kb-table td{border:1px solid var(--kb-line);padding:.25rem .6rem;text-align:start}",
+        "table.kb-table td.kb-num{text-align:end;font-variant-numeric:tabular-nums}",
+        ".kb-code{font-family:monospace;font-size:.85em}",
         "input,textarea{unicode-bidi:plaintext;text-align:start}",
     ]
     if rtl:  # the interface itself reads right to left; document blocks carry their own dir
@@ -157,5 +212,9 @@ def page_css(lang: str) -> str:
             "[data-testid='stMain'] [data-testid='stSelectbox'],"
             "[data-testid='stMain'] [data-testid='stTextInput'],[data-testid='stMain'] [data-testid='stFileUploader']"
             "{direction:rtl}",
+            "[data-testid='stMain'] [data-testid='stCheckbox'],[data-testid='stMain'] [data-testid='stMultiSelect'],"
+            "[data-testid='stMain'] [data-testid='stExpanderDetails'],[data-testid='stMain'] [data-testid='stHeading']"
+            "{direction:rtl}",
+            "[data-testid='stMain'] [data-testid='stHeading']{text-align:right}",
         ]
     return "<style>" + "".join(rules) + "</style>"

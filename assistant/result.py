@@ -58,6 +58,15 @@ class AskResult:
     def abstained(self) -> bool:
         return self.decline is not None
 
+    def cited_passage_ids(self) -> list[str]:
+        """Passage ids in the order the answer first cites them (citation ``[n]`` is item n-1)."""
+        order: list[str] = []
+        for sentence in self.sentences:
+            for pid in sentence.passage_ids:
+                if pid not in order:
+                    order.append(pid)
+        return order
+
     def to_json(self) -> dict[str, Any]:
         """The ``ask --json`` object (DESIGN §3)."""
         return {

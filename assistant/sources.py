@@ -74,6 +74,30 @@ def sources(store) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+_QUERY_SPLIT = re.compile(r"[\s,;،؛()\[\]]+")
+
+
+def search_sources(works: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """The works of :func:`sources` whose key, reference, aliases or year hold every word of ``query``
+    (any order, case-, digit- and ZWNJ-folded): «Giffinger 2007» finds «Giffinger et al., 2007».
+
+    >>> ws = [{"key": "Giffinger et al., 2007", "reference": "Giffinger, R. (2007). Smart cities."},
+    ...       {"key": "Heeks, 2003", "reference": None, "aliases": ["Heeks 2003"]}]
+    >>> [w["key"] for w in search_sources(ws, "giffinger 2007")], [w["key"] for w in search_sources(ws, "۲۰۰۳")]
+    (['Giffinger et al., 2007'], ['Heeks, 2003'])
+    """
+    words = [fold(w) for w in _QUERY_SPLIT.split(query or "") if w.strip(".")]
+    if not words:
+        return list(works)
+    out = []
+    for work in works:
+        hay = fold(" ".join([str(work.get("key") or ""), str(work.get("reference") or ""),
+                             *[str(a) for a in work.get("aliases") or []]]))
+        if all(w.strip(".") in hay for w in words):
+            out.append(work)
+    return out
+
+
 def _bibliography(tables: Tables) -> list[dict]:
     seen: dict[str, dict] = {}
     for table in tables.values():

@@ -54,12 +54,13 @@ KEY_POINT_MMR = MMR(relevance_weight=0.7, redundancy_weight=0.3)
 LABELS = {
     "fa": {"summary": "خلاصه خوانش", "topic": "خلاصه موضوعی", "section": "بخش", "key_points": "نکته‌های کلیدی",
            "glossary": "واژه‌نامه", "works": "آثار استنادشده", "page": "ص", "pages": "صفحه‌ها",
-           "lines": "سطرهای", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست",
+           "lines": "سطرهای", "line": "سطر", "source": "منبع", "none": "—", "not_in_refs": "در فهرست مآخذ نیست",
            "unresolved": "(مرجع کامل در دسترس نیست)",
            "note": "همه نکته‌ها عین جمله‌های مقاله‌اند و هر یک به قطعه منبع خود ارجاع دارد.", "original": "متن اصلی"},
     "en": {"summary": "Reading summary", "topic": "Topic summary", "section": "Section", "key_points": "Key points",
            "glossary": "Glossary", "works": "Works cited", "page": "p.", "pages": "pages",
-           "lines": "lines", "source": "source", "none": "—", "not_in_refs": "not in the reference list",
+           "lines": "lines", "line": "line", "source": "source", "none": "—",
+           "not_in_refs": "not in the reference list",
            "unresolved": "(full reference not available)",
            "note": "Key points are the paper's sentences in the English rendering prepared for this knowledge "
                    "base (not the author's text), each with its source passage and Persian original.",
@@ -294,15 +295,17 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
 
 def _section_glossary(text: str, tables: dict, docs: set[str], spans: list[tuple[int, int]]) -> list[dict]:
     hay = match_key(text)
-    out, seen = [], set()
+    out: list[dict] = []
+    seen: set[str] = set()  # one entry per term: "Cloud computing" = "Cloud Computing", one Persian term once
     for doc_id in sorted(docs):
         for entry in (tables.get(doc_id) or {}).get("glossary", []) or []:
             fa, en = (entry.get("fa") or "").strip(), (entry.get("en") or "").strip()
-            if not fa or not en or (fa, en) in seen:
+            keys = {"fa:" + match_key(fa), "en:" + " ".join(en.casefold().split())}
+            if not fa or not en or keys & seen:
                 continue
             line = entry.get("marker_line") or entry.get("line_no")
             inside = any(a <= line <= b for a, b in spans) if line else False
             if inside or (len(match_key(fa)) >= 3 and match_key(fa) in hay):
-                seen.add((fa, en))
+                seen |= keys
                 out.append({"fa": fa, "en": en, "page": entry.get("page")})
     return out

@@ -12,13 +12,30 @@ def to_json(summary: Summary) -> str:
     return json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1)
 
 
+_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def digits(text: str, lang: str) -> str:
+    """Persian digits in Persian labels («ص ۱»), Latin ones in English."""
+    return text.translate(_FA_DIGITS) if lang == "fa" else text
+
+
 def point_location(point: KeyPoint, lab: dict) -> str:
+    """Where a key point stands, readable: «ص ۱، سطرهای ۶۳–۸۴» or "p. 1, lines 63–84".
+
+    >>> p = KeyPoint("…", ["smart-statesmanship:0003"], 1, 63, 84)
+    >>> point_location(p, LABELS["fa"]), point_location(p, LABELS["en"])
+    ('ص ۱، سطرهای ۶۳–۸۴', 'p. 1, lines 63–84')
+    """
+    fa = lab is LABELS["fa"]
     bits = []
     if point.page:
         bits.append(f"{lab['page']} {point.page}")
     if point.line_start:
-        bits.append(f"{lab['lines']} {point.line_start}–{point.line_end or point.line_start}")
-    return "، ".join(bits) if lab is LABELS["fa"] else ", ".join(bits)
+        end = point.line_end or point.line_start
+        bits.append(f"{lab['lines']} {point.line_start}–{end}" if end != point.line_start
+                    else f"{lab['line']} {point.line_start}")
+    return digits("، ".join(bits), "fa") if fa else ", ".join(bits)
 
 
 def heading(summary: Summary) -> str:
@@ -45,11 +62,13 @@ def to_markdown(summary: Summary) -> str:
             where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
         lines += [f"### {SECTION_SEP.join(sub.path) or summary.title}", ""]
         if where:
-            lines += [f"<sub>{' · '.join(where)}</sub>", ""]
+            lines += [f"<sub>{digits(' · '.join(where), summary.lang)}</sub>", ""]
         for point in sub.points:
-            ref = f"[{', '.join(point.passage_ids)}]"
+            # the reference as readable text, isolated so that its digits keep their order in either
+            # direction; the passage ids stay out of the text (an HTML comment keeps them for tools)
             cites = f" — {'; '.join(point.citations)}" if point.citations else ""
-            lines.append(f"- {point.text} `{ref}` ({point_location(point, lab)}){cites}")
+            lines.append(f"- {point.text} <bdi>({point_location(point, lab)})</bdi>{cites}"
+                         f" <!-- {', '.join(point.passage_ids)} -->")
             if point.original:
                 lines.append(f'  <details><summary>{lab["original"]}</summary>'
                              f'<div dir="rtl">{point.original}</div></details>')

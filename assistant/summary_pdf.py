@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.summarize import LABELS, Summary
-from assistant.summary_markdown import heading, page_range, point_location
+from assistant.summary_markdown import digits, heading, page_range, point_location
 from indexer.chunking import SECTION_SEP
 from indexer.lang import detect_language
 
@@ -51,17 +51,26 @@ def to_pdf(summary: Summary, path: str | Path) -> Path:
     pdf.set_creator("assistant.summarize")
     pdf.add_page()
     lab = LABELS[summary.lang]
+    rtl = summary.lang == "fa"
 
-    def para(text: str, size: float = 11, style: str = "", gap: float = 1.5, color=(0, 0, 0)) -> None:
+    def para(text: str, size: float = 11, style: str = "", gap: float = 1.5, color=(0, 0, 0),
+             rtl: bool | None = None) -> None:
+        """One paragraph, laid out in its own direction: a Persian paragraph is right-to-left as a whole,
+        so its bullet stands at the line start (the right) and «(ص ۱، سطرهای ۶۳–۸۴)» keeps its order."""
+        rtl = detect_language(text) == "fa" if rtl is None else rtl
         pdf.set_font("fa", style, size)
         pdf.set_text_color(*color)
-        align = "R" if detect_language(text) == "fa" else "L"
-        pdf.multi_cell(0, size * 0.62, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        if rtl:  # Persian shaping: Persian digit forms (۴ ۵ ۶), right-to-left paragraph
+            pdf.set_text_shaping(use_shaping_engine=True, direction="rtl", script="arab", language="fa")
+        else:
+            pdf.set_text_shaping(use_shaping_engine=True, direction="ltr")
+        pdf.multi_cell(0, size * 0.62, text, align="R" if rtl else "L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     para(heading(summary), 17, "B", 3)
     if summary.doc_title:
-        para(summary.doc_title + (f" · {lab['pages']} {page_range(summary.pages)}" if summary.pages else ""), 10,
+        para(summary.doc_title + (digits(f" · {lab['pages']} {page_range(summary.pages)}", summary.lang)
+                                  if summary.pages else ""), 10,
              color=(80, 80, 80))
     para(summary.note, 9, color=(90, 90, 90), gap=4)
     para(lab["key_points"], 14, "B", 2)
@@ -73,17 +82,18 @@ def to_pdf(summary: Summary, path: str | Path) -> Path:
         if sub.lines:
             where.append(f"{lab['lines']} {sub.lines[0]}–{sub.lines[1]}")
         if where:
-            para(" · ".join(where), 8.5, color=(100, 100, 100), gap=1)
+            para(digits(" · ".join(where), summary.lang), 8.5, color=(100, 100, 100), gap=1, rtl=rtl)
         for point in sub.points:
-            para("• " + point.text if detect_language(point.text) != "fa" else point.text + " •", 11, gap=0.5)
-            meta = f"[{', '.join(point.passage_ids)}] ({point_location(point, lab)})"
+            para("• " + point.text, 11, gap=0.5, rtl=point.language == "fa" or detect_language(point.text) == "fa")
+            # readable reference, no passage ids (they stay in the JSON and the Markdown's comments)
+            meta = f"({point_location(point, lab)})"
             if point.citations:
                 meta += " — " + "; ".join(point.citations)
-            para(meta, 8, color=(110, 110, 110), gap=2)
+            para(meta, 8, color=(110, 110, 110), gap=2, rtl=rtl)
     para(lab["glossary"], 14, "B", 2)
     if summary.glossary:
         for g in summary.glossary:
-            para(f"{g['fa']}: {g['en']}", 10, gap=0.5)
+            para(f"• {g['fa']}: {g['en']}" if rtl else f"• {g['en']}: {g['fa']}", 10, gap=0.5, rtl=rtl)
     else:
         para(lab["none"], 10)
     pdf.ln(2)

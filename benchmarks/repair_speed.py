@@ -6,7 +6,6 @@ and prints a table: lines, Persian lines rebuilt, wall seconds, CPU seconds of t
 from __future__ import annotations
 
 import argparse
-import collections
 import os
 import sys
 import time

@@ -1,6 +1,8 @@
 """Cited-work records (CSL-JSON): formatting a full reference for display and retrieval."""
 from __future__ import annotations
 
+import re
+
 
 def _authors(record: dict) -> str:
     names = []
@@ -48,12 +50,24 @@ def format_reference(record: dict) -> str:
     return out.strip()
 
 
+_CITED_AS = re.compile(r"\s*\[cited as: ([^\]]+)\]\s*$")
+
+
+def split_cited_as(reference: str) -> tuple[str, str | None]:
+    """A formatted reference without its trailing ``[cited as: …]`` note, and that note's key.
+
+    >>> split_cited_as('Heeks, R. (2003). E-government. [cited as: Heeks, 2003]')
+    ('Heeks, R. (2003). E-government.', 'Heeks, 2003')
+    """
+    m = _CITED_AS.search(reference or "")
+    return ((reference[:m.start()], m.group(1)) if m else (reference, None))
+
+
 # ---------------------------------------------------------------------------------------------
 # Resolving citation keys to records
 # ---------------------------------------------------------------------------------------------
 import difflib  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def paper_store(tmp_path_factory) -> Settings:
-    """Settings of a store built from the default corpus (paper + cited works) — shared by all tests."""
+    """Settings of a store built from the default corpus (paper + cited works) — shared by all tests.
+
+    ``KB_TEST_PAPER_STORE=DIR`` reuses a store already built from ``corpus/`` (local runs; read only).
+    """
     from indexer.pipeline import build_index
+
+    prebuilt = os.environ.get("KB_TEST_PAPER_STORE")
+    if prebuilt:
+        return Settings.load(overrides={"store_dir": Path(prebuilt), "corpus_dir": PROJECT_ROOT / "corpus"})
 
     settings = Settings.load(overrides={"store_dir": tmp_path_factory.mktemp("paper-kb"),
                                         "corpus_dir": PROJECT_ROOT / "corpus"})

@@ -116,6 +116,10 @@ def _ask(page, question: str, n_answers: int) -> None:
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
 
 
+#: the passage expanders (the answer's status is an expander too)
+PASSAGE_EXPANDERS = "[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])) summary"
+
+
 def _open_citation(page, n: int = 1):
     summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=f"[{n}]").last
     summary.click()
@@ -131,7 +135,7 @@ def test_persian_question_rtl_citation_and_language_switch(page):
     _ask(page, "سه ساحت کشورداری هوشمند کدام‌اند؟", 1)
     answer = page.locator(".kb-answer").first
     expect(answer).to_have_attribute("dir", "rtl")
-    expect(answer.locator("sup.kb-cite").first).to_have_text("[1]")
+    expect(answer.locator("a.kb-cite sup").first).to_have_text("[1]")
     mark = _open_citation(page, 1)
     assert mark.inner_text().strip()
     passage = page.locator("details[open] .kb-passage").last
@@ -160,7 +164,7 @@ def test_persian_question_rtl_citation_and_language_switch(page):
 
 def test_hostile_document_is_displayed_inert(page):
     _ask(page, "What is the quokka zanzibar protocol? <img src=x onerror=\"window.__kbPwned=3\">", 1)
-    page.locator("[data-testid='stExpander'] summary").first.click()
+    page.locator(PASSAGE_EXPANDERS).first.click()
     page.locator("details[open] .kb-passage").first.wait_for(state="visible")
     page.locator("details[open] .kb-passage").get_by_text("<script>window.__kbPwned = 1", exact=False).wait_for()
     assert "alert('xss')" in page.locator("details[open] .kb-passage").first.inner_text()  # escaped once
@@ -201,3 +205,230 @@ def test_sources_export_download(page):
         page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
     assert target.suffix == ".ris" and "TY  -" in target.read_text(encoding="utf-8")
     _shot(page, "sources-export")
+
+
+# ------------------------------------------------------------------------------- issue 20
+def _to_english(page) -> None:
+    page.locator("[data-testid='stSidebar'] label").filter(has_text="English").click()
+    page.locator(".kb-title[dir='ltr']").wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+
+def _go(page, label: str) -> None:
+    page.locator("[data-testid='stSidebar'] label").filter(has_text=label).click()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+
+@pytest.mark.parametrize("lang, question", [("fa", "سه ساحت کشورداری هوشمند کدام‌اند؟"),
+                                            ("en", "What are the dimensions of smart statesmanship?")])
+def test_citation_hover_shows_snippet_and_click_opens_highlighted_passage(page, lang, question):
+    expect = sync_api.expect
+    if lang == "en":
+        _to_english(page)
+    box = page.locator("[data-testid='stChatInputTextArea']")
+    box.fill(question)
+    box.press("Enter")
+    # the question is echoed at once, with a status beside it, before the answer exists
+    page.locator("[data-testid='stChatMessage']").filter(has_text=question).first.wait_for()
+    echoed_first = page.locator(".kb-answer").count() == 0
+    page.locator(".kb-answer").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    assert echoed_first, "the question appeared only with its answer"
+    direction = "rtl" if lang == "fa" else "ltr"
+    expect(page.locator(".kb-answer").first).to_have_attribute("dir", direction)
+
+    # hover: a card with the section, page and the passage around the supporting sentence
+    cite = page.locator(".kb-answer a.kb-cite").first
+    tip = cite.locator(".kb-tip")
+    expect(tip).to_be_hidden()
+    cite.locator("sup").hover()
+    expect(tip).to_be_visible()
+    assert tip.get_attribute("dir") == direction
+    head = tip.locator(".kb-tip-head").inner_text()
+    assert ("صفحه" if lang == "fa" else "page") in head
+    assert tip.locator("mark.kb-mark").inner_text().strip()
+    _shot(page, f"citation-hover-{lang}")
+
+    # click: the side panel opens with the passage, its supporting sentence highlighted
+    n = cite.get_attribute("data-kb-cite")
+    cite.locator("sup").click()
+    panel = page.locator(".kb-panel:target")
+    expect(panel).to_be_visible()
+    assert panel.get_attribute("dir") == direction and f"[{n}]" in panel.locator(".kb-panel-bar").inner_text()
+    mark = panel.locator(".kb-passage mark.kb-mark").first
+    expect(mark).to_be_visible()
+    assert mark.inner_text().strip()
+    box_ = panel.bounding_box()
+    assert box_ and box_["width"] > 200 and box_["x"] + box_["width"] <= 1400
+    _shot(page, f"citation-panel-{lang}")
+    panel.locator("a.kb-panel-close").click()
+    expect(page.locator(".kb-panel:target")).to_have_count(0)
+    assert not page.dialogs
+
+
+def test_sources_selection_persists_across_filters_and_exports_both(page):
+    expect = sync_api.expect
+    _to_english(page)
+    _go(page, "Sources")
+    page.get_by_text("The paper's sources").wait_for()
+    search = page.locator("[data-testid='stTextInput'] input").first
+
+    def tick(query: str, key_part: str) -> None:
+        search.fill(query)
+        search.press("Enter")
+        page.wait_for_function("() => document.querySelectorAll('.kb-source').length <= 3")  # narrowed
+        page.locator(".kb-source").filter(has_text=key_part).first.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+        page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").first.click()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+
+    tick("Giffinger 2007", "Giffinger")  # author and year together
+    expect(page.locator("[data-kb='selection-count']")).to_have_attribute("data-n", "1")
+    tick("Heeks", "Heeks")
+    expect(page.locator("[data-kb='selection-count']")).to_have_attribute("data-n", "2")
+    search.fill("")
+    search.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.kb-source').length > 50")
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    checked = page.locator("[data-testid='stMain'] [data-testid='stCheckbox'] input:checked")
+    expect(checked).to_have_count(2)  # both still ticked in the whole list
+    target = None
+    for attempt in range(4):  # see test_sources_export_download: a rerun can cancel a download
+        try:
+            with page.expect_download() as info:
+                page.locator("[data-testid='stDownloadButton'] button").first.click()
+            target = ARTIFACTS / ("selection-" + info.value.suggested_filename)
+            info.value.save_as(target)
+            break
+        except PlaywrightError:
+            if attempt == 3:
+                raise
+    text = target.read_text(encoding="utf-8")
+    assert "Giffinger" in text and "Heeks" in text and text.count("@") == 2, text[:500]
+    # select none, then select all of a filter
+    page.get_by_role("button", name="Select none").click()
+    expect(page.locator("[data-kb='selection-count']")).to_have_attribute("data-n", "0")
+    _shot(page, "sources-selection")
+
+
+def test_evaluation_page_shows_the_newest_run_on_a_fresh_clone(page):
+    """Every result file gets one modification time (as in a fresh clone): the newest date wins."""
+    from assistant.eval_results import latest_run, run_date
+
+    folder = PROJECT_ROOT / "evals" / "results"
+    files = list(folder.iterdir())
+    saved = {f: (f.stat().st_atime, f.stat().st_mtime) for f in files}
+    try:
+        for f in files:
+            os.utime(f, (1_700_000_000, 1_700_000_000))
+        newest = max(d for d in (run_date(f.name) for f in folder.glob("*.json")) if d)
+        expected = latest_run(folder)
+        assert expected is not None and expected.date == newest
+        _go(page, "ارزیابی")
+        run = page.locator("[data-kb='eval-run']")
+        run.wait_for()
+        assert run.get_attribute("data-date") == newest and run.get_attribute("dir") == "rtl"
+        table = page.locator("table[data-kb='eval-overall']")
+        assert table.get_attribute("dir") == "rtl"
+        assert "سنجه" in table.locator("th").first.inner_text()
+        _shot(page, "evaluation-fa")
+        _to_english(page)
+        _go(page, "Evaluation")
+        sync_api.expect(page.locator("table[data-kb='eval-overall']")).to_have_attribute("dir", "ltr")
+        assert page.locator("table[data-kb='eval-overall'] th").first.inner_text().strip() == "Metric"
+    finally:
+        for f, (atime, mtime) in saved.items():
+            os.utime(f, (atime, mtime))
+
+
+#: what may stay Latin in the Persian interface: format and product names
+ALLOWED_LATIN = {"bibtex", "ris", "csl", "json", "csl-json", "pdf", "markdown", "persianqa", "llama", "index",
+                 "llama-index", "e5"}
+#: document text, code and Streamlit's own chrome: not interface sentences
+CONTENT = (".kb-block, .kb-passage, .kb-c, .kb-code, .kb-tip, .kb-panel, bdi, code, pre, "
+           "[data-testid='stCode'], [data-testid*='Icon'], [data-testid='stHeader'], "
+           "[data-testid='stToolbar'], [data-testid='stStatusWidget'], .kb-source b, img")
+
+
+def _interface_latin_words(page, extra_content: str = "") -> list[str]:
+    return page.evaluate("""([content]) => {
+        const root = document.querySelector("[data-testid='stAppViewContainer']");
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const out = [];
+        while (walker.nextNode()) {
+            const el = walker.currentNode.parentElement;
+            if (!el || el.closest(content) || el.closest("style, script, input, textarea")) continue;
+            if (!el.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
+            // a language choice (interface, summary) names each language in itself («فارسی», "English")
+            if (el.closest("[data-testid='stRadio']") && walker.currentNode.textContent.trim() === "English") continue;
+            out.push(...(walker.currentNode.textContent.match(/[A-Za-z][A-Za-z0-9\\-]*/g) || []));
+        }
+        return out;
+    }""", [CONTENT + extra_content])
+
+
+@pytest.mark.parametrize("name, label, document_values", [
+    ("ask", "پرسش", ""),
+    ("read", "خواندن", ", [data-testid='stSelectbox'], [data-testid='stMain'] [data-testid='stRadio']"),
+    ("sources", "منابع", ""),
+    ("glossary", "واژه‌نامه", ", [data-testid='stExpander'] summary"),
+    ("summaries", "خلاصه‌ها", ", [data-testid='stSelectbox']"),
+    ("evaluation", "ارزیابی", ""),
+])
+def test_persian_interface_has_no_english_sentences(page, name, label, document_values):
+    """Every interface string of a page (headings, labels, captions, buttons, tables, messages) is Persian;
+    document values (section titles in a picker, glossary pairs, references) are content and left out."""
+    _go(page, label)
+    if name == "ask":
+        box = page.locator("[data-testid='stChatInputTextArea']")
+        box.fill("سه ساحت کشورداری هوشمند کدام‌اند؟")
+        box.press("Enter")
+        page.locator(".kb-answer").first.wait_for()
+    elif name == "summaries":
+        page.locator("[data-testid='stMain'] [data-testid='stButton'] button").first.click()
+        page.locator("[data-testid='stDownloadButton']").first.wait_for()
+    elif name == "sources":
+        page.locator(".kb-source").first.wait_for()
+        page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+        first = page.locator("[data-testid='stHorizontalBlock']:has(.kb-source)").first
+        row = first.locator(".kb-source").bounding_box()
+        tick = first.locator("[data-testid='stCheckbox']").bounding_box()
+        # in Persian the tick box stands at the start (right) of its row, next to it
+        assert tick["x"] > row["x"] + row["width"] - 40 and tick["x"] - (row["x"] + row["width"]) < 120
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    page.locator("[data-testid='stHeading']").first.wait_for()
+    words = [w for w in _interface_latin_words(page, document_values) if w.lower() not in ALLOWED_LATIN]
+    _shot(page, f"fa-interface-{name}")
+    assert not words, f"English in the Persian interface of {name}: {sorted(set(words))[:30]}"
+
+
+def test_dark_theme_keeps_rtl_and_a_legible_highlight(browser, server):
+    """A viewer whose system is dark gets the dark theme: the interface still reads right to left and the
+    highlight stays dark text on yellow."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1500}, color_scheme="dark", locale="fa-IR")
+    pg = context.new_page()
+    pg.set_default_timeout(LONG)
+    try:
+        pg.goto(server)
+        pg.locator("[data-testid='stChatInputTextArea']").wait_for()
+        sync_api.expect(pg.locator(".kb-title")).to_have_attribute("dir", "rtl")
+        box = pg.locator("[data-testid='stChatInputTextArea']")
+        box.fill("سه ساحت کشورداری هوشمند کدام‌اند؟")
+        box.press("Enter")
+        pg.locator(".kb-answer").first.wait_for()
+        pg.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+        pg.locator(".kb-answer a.kb-cite sup").first.click()
+        mark = pg.locator(".kb-panel:target mark.kb-mark").first
+        mark.wait_for(state="visible")
+        colours = pg.evaluate("""() => {
+            const lum = c => { const [r, g, b] = c.match(/\\d+/g).slice(0, 3).map(Number); return (0.2126*r + 0.7152*g + 0.0722*b) / 255; };
+            const m = getComputedStyle(document.querySelector('.kb-panel:target mark.kb-mark'));
+            const app = getComputedStyle(document.querySelector('.stApp'));
+            return {page: lum(app.backgroundColor), mark_bg: lum(m.backgroundColor), mark_fg: lum(m.color)};
+        }""")
+        assert colours["page"] < 0.3, colours  # dark page
+        assert colours["mark_bg"] - colours["mark_fg"] > 0.5, colours  # dark text on a light highlight
+        assert pg.locator(".kb-answer").first.get_attribute("dir") == "rtl"
+        _shot(pg, "dark-theme-fa")
+    finally:
+        context.close()

@@ -14,6 +14,7 @@ from assistant.summary_markdown import to_json, to_markdown
 from assistant.summary_pdf import to_pdf
 from indexer.settings import PROJECT_ROOT
 
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 SECTION = "راهبردهایی برای برپایی کشورداری هوشمند"  # typed without the paper's ZWNJ
 
 
@@ -54,7 +55,13 @@ def test_section_summary_points_are_cited_verbatim(paper_assistant, section_summ
 def test_markdown_and_json(section_summary):
     md = to_markdown(section_summary)
     assert md.startswith('<div dir="rtl">') and "## نکته‌های کلیدی" in md and "## آثار استنادشده" in md
-    assert section_summary.points[0].text in md and "smart-statesmanship:" in md
+    assert section_summary.points[0].text in md
+    # references read as text («ص ۸، سطرهای …», isolated); passage ids only in comments, not in the text
+    visible = re.sub(r"<!--.*?-->", "", md)
+    assert "smart-statesmanship:" not in visible and "<!-- smart-statesmanship:" in md
+    assert re.search(r"<bdi>\(ص [۰-۹]+، سطرهای [۰-۹]+–[۰-۹]+\)</bdi>", md)
+    terms = [g["en"].casefold() for g in section_summary.glossary]
+    assert len(terms) == len(set(terms))  # one entry per term, whatever its capitals
     data = json.loads(to_json(section_summary))
     assert data["subsections"][0]["points"][0]["passage_ids"]
 
@@ -75,6 +82,40 @@ def test_pdf_renders_persian_in_logical_order(section_summary, tmp_path):
     assert not re.search("[\ufb50-\ufdff\ufe70-\ufeff]", text)
     words = section_summary.points[0].text.split()[:4]
     assert " ".join(words) in flat
+
+
+def test_pdf_first_page_png_bullets_and_references(paper_assistant, tmp_path):
+    """The first page rendered to PNG (poppler): bullets at the start (right) of Persian lines, references
+    as «(ص ۱، سطرهای ۶۳–۸۴)», no passage ids, one glossary entry per term."""
+    summary = summarize(paper_assistant, section="مقدمه")
+    path = to_pdf(summary, tmp_path / "summary.pdf")
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / "summary-pdf")],
+                   check=True)
+    png = ARTIFACTS / "summary-pdf-1.png"
+    assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
+    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    text = re.sub("[\u202a-\u202e\u200e\u200f\u2066-\u2069]", "", text)
+    assert "smart-statesmanship:" not in text
+    point = summary.points[0]
+    # poppler moves the neutrals around an RTL run's digits when it extracts («(ص ،۱ سطرهای )۸۴–۶۳»):
+    # the label words, the page and the line pair are what is checked here; the PNG shows the layout
+    lines = re.findall(r"\(ص[،\s]*([۰-۹]+)[،\s]*سطرهای[\s)]*([۰-۹]+)–([۰-۹]+)", text)
+    fa = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
+    # poppler returns the digits of an RTL run in display order: the pair is the range, either way round
+    found = {(int(p.translate(fa)), frozenset({int(a.translate(fa)), int(b.translate(fa))})) for p, a, b in lines}
+    assert (point.page, frozenset({point.line_start, point.line_end})) in found, (lines, point)
+    # the bullet of each Persian point is the rightmost word of its line
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = [(float(x0), float(y0), float(x1), w) for x0, y0, x1, w in
+             re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', bbox)]
+    bullets = [w for w in words if w[3] == "•"]
+    assert bullets
+    for x0, y0, _x1, _ in bullets:
+        same_line = [w for w in words if abs(w[1] - y0) < 3 and w[3] != "•"]
+        assert same_line and all(w[2] <= x0 + 0.5 for w in same_line), "a bullet is not at the line's start"
 
 
 def test_topic_summary_in_english(paper_assistant):
