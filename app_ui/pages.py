@@ -226,6 +226,15 @@ def page_maintainers(lang: str) -> None:
                              key="admin_files")
     policy = cast("Conflict", st.radio(_t("admin.conflict", lang), CONFLICT_CHOICES, key="admin_conflict",
                                        format_func=lambda c: _t(f"admin.conflict.{c}", lang)))
+    meta: dict[str, str | None] = {}
+    if files and len(files) == 1:  # a document's own details (several files at once keep their own)
+        c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
+        meta = {"title": c1.text_input(_t("admin.meta.title", lang), key="admin_title").strip() or None,
+                "author": c2.text_input(_t("admin.meta.author", lang), key="admin_author").strip() or None,
+                "year": c3.text_input(_t("admin.meta.year", lang), key="admin_year").strip() or None,
+                "language": c4.selectbox(_t("admin.meta.language", lang), ["", "fa", "en"], key="admin_language",
+                                         format_func=lambda c: {"": "—", "fa": "فارسی", "en": "English"}[c])
+                or None}
     if files and st.button(_t("admin.index", lang), key="admin_go"):
         bar = st.progress(0.0, text=_t("admin.progress", lang))
         log = st.empty()
@@ -233,10 +242,13 @@ def page_maintainers(lang: str) -> None:
         def progress(message: str) -> None:
             m = re.search(r"(\d+)/(\d+)", message)
             frac = int(m.group(1)) / max(1, int(m.group(2))) if m else None
-            bar.progress(min(frac, 1.0) if frac is not None else 0.5, text=message[:120])
-            log.caption(message[:300])
+            # the indexer's progress lines are English: the bar says it in the interface language
+            text = _t("admin.progress_n", lang, done=m.group(1), total=m.group(2)) if m else _t("admin.progress", lang)
+            bar.progress(min(frac, 1.0) if frac is not None else 0.5, text=text)
+            if lang == "en":
+                log.caption(message[:300])
 
-        report = ingest(settings, [Upload(f.name, data=f.getvalue()) for f in files],
+        report = ingest(settings, [Upload(f.name, data=f.getvalue()) for f in files], meta,
                         on_conflict=policy, progress=progress)
         bar.progress(1.0, text=_t("admin.done", lang))
         for r in report.results:
@@ -252,6 +264,6 @@ def page_maintainers(lang: str) -> None:
     state = read_state(Path(settings.store_dir))
     if state.get("docs"):
         st.subheader(_t("admin.docs", lang))
-        st.dataframe([{"doc_id": d, "title": e.get("title"), "passages": e.get("n_passages"),
-                       "indexed_at": e.get("indexed_at")} for d, e in state["docs"].items()],
-                     hide_index=True)
+        cols = [_t(f"admin.col.{c}", lang) for c in ("doc_id", "title", "passages", "indexed_at")]
+        st.dataframe([dict(zip(cols, (d, e.get("title"), e.get("n_passages"), e.get("indexed_at"))))
+                      for d, e in state["docs"].items()], hide_index=True)

@@ -90,3 +90,24 @@ def test_upload_indexes_and_keep_both_on_conflict(admin_kb):
     assert "was indexed as gov-2" in _shown(at)
     assert _files(admin_kb)["gov.md"] == GOV.encode()
     assert sorted(read_state(admin_kb.store_dir)["docs"]) == ["gov", "gov-2", "نقش-دولت"]
+
+
+def test_one_upload_takes_title_author_year_and_language(admin_kb):
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.session_state["lang"] = "fa"
+    at.session_state["page"] = "maintainers"
+    at.run()
+    at.text_input(key="admin_token").input("s3cret").run()
+    at.file_uploader(key="admin_files").set_value(
+        [("report.md", b"# Smart cities\n\nSensors report traffic to the municipality.\n", "text/markdown")]).run()
+    at.text_input(key="admin_title").input("گزارش شهر هوشمند")
+    at.text_input(key="admin_author").input("Rahimi")
+    at.text_input(key="admin_year").input("1402")
+    at.selectbox(key="admin_language").set_value("fa")
+    at.button(key="admin_go").click().run()
+    assert not at.exception, at.exception
+    meta = read_state(admin_kb.store_dir)["docs"]["report"]["meta"]
+    assert {k: meta.get(k) for k in ("title", "author", "year", "language")} == \
+        {"title": "گزارش شهر هوشمند", "author": "Rahimi", "year": "1402", "language": "fa"}
+    headers = [c for df in at.dataframe for c in df.value.columns]
+    assert t("admin.col.title", "fa") in headers and "title" not in headers
