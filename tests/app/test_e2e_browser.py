@@ -391,8 +391,15 @@ def test_persian_interface_has_no_english_sentences(page, name, label, document_
         page.locator(".kb-source").first.wait_for()
         page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
         first = page.locator("[data-testid='stHorizontalBlock']:has(.kb-source)").first
-        row = first.locator(".kb-source").bounding_box()
-        tick = first.locator("[data-testid='stCheckbox']").bounding_box()
+        row = tick = None
+        for _ in range(50):  # a rerun can replace the row between two look-ups: measure both at rest
+            first.locator("[data-testid='stCheckbox']").wait_for()
+            row = first.locator(".kb-source").bounding_box()
+            tick = first.locator("[data-testid='stCheckbox']").bounding_box()
+            if row and tick:
+                break
+            page.wait_for_timeout(100)
+        assert row and tick
         # in Persian the tick box stands at the start (right) of its row, next to it
         assert tick["x"] > row["x"] + row["width"] - 40 and tick["x"] - (row["x"] + row["width"]) < 120
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
