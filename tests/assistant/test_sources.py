@@ -14,18 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
-def store(tmp_path_factory):
-    import os
-
-    from indexer.pipeline import build_index
-    from indexer.settings import Settings
-
-    if os.environ.get("KB_TEST_STORE"):  # reuse a store built from this tree (saves a build)
-        return Settings.load(overrides={"store_dir": os.environ["KB_TEST_STORE"]})
-    store_dir = tmp_path_factory.mktemp("kb") / "store"
-    settings = Settings.load(overrides={"store_dir": str(store_dir)})
-    build_index(settings)
-    return settings
+def store(paper_store):
+    """The session's store of the default corpus (tests/conftest.py), not a second build of it."""
+    return paper_store
 
 
 def test_outline(store):

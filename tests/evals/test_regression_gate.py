@@ -18,8 +18,8 @@ CEILINGS = {"false_abstention": 0.1}
 
 
 @pytest.fixture(scope="module")
-def fast(tmp_path_factory):
-    ours = Ours(tmp_path_factory.mktemp("evals-gate") / "store")
+def fast(paper_store):
+    ours = Ours(paper_store.store_dir)  # the session's store of the default corpus (an up-to-date build is a no-op)
     records = evaluate_questions(load_questions("fast"), ours.retrieve, ours.ask)
     return summarise(records)
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import indexer  # noqa: F401
 from evals.repair_metrics import dev_lines, heldout_lines, score
 from indexer.rtl import repair_line, repair_text
@@ -46,6 +48,7 @@ def test_clean_text_is_unchanged():
         assert repair_line(r["gold"]) == r["gold"]
 
 
+@pytest.mark.slow  # the whole proofread paper (~30 s)
 def test_the_proofread_paper_passes_through():
     """Every line of the paper's proofread edition is clean text: at least 99% come back unchanged."""
     from evals.repair_metrics import paper_pairs
