@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_ui import resources
 from app_ui.i18n import t as _t
+from app_ui.live import LiveText
 from app_ui.render import block, esc, location, passage_html, text_dir
 from indexer.chunking import SECTION_SEP
 from indexer.settings import PROJECT_ROOT
@@ -159,8 +160,12 @@ def page_ask(lang: str) -> None:
         # a follow-up is read in the context of the last two questions (off-topic ones left out);
         # the "new conversation" button below clears it
         context = " ".join(r.question for r in history[-2:] if not (r.decline and r.decline.kind == "offtopic"))
+        # with the generative backend on, the model's reply streams into a draft the checked answer replaces
+        live = LiveText(st.empty()) if bot.settings.llm_enabled else None
         with st.spinner(_t("ask.thinking", lang)):
-            history.append(bot.ask(question, context=context or None))
+            history.append(bot.ask(question, context=context or None, on_text=live))
+        if live is not None:
+            live.clear()
     for result in history:
         render_exchange(result, bot.tables, lang)
     if history and st.button(_t("ask.clear", lang), key="ask_clear"):
