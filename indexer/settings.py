@@ -79,7 +79,7 @@ class Settings:
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
     llm_context_window: int = 8192
-    llm_unsupported: str = "drop"  # a generated sentence its passages do not support: "drop" or "mark"
+    llm_unsupported: str = "drop"  # a generated sentence its passages do not support: "drop", "replace" or "mark"
     # ingestion limits
     max_file_mb: float = 50.0
     # app
