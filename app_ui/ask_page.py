@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from app_ui.i18n import t as _t
+from app_ui.live import LiveText
 from app_ui.pages import _bot, _passage_details, _passage_label, _works_html, html
 from app_ui.render import block, esc, location, passage_html, snippet_html, text_dir
 
@@ -200,7 +201,11 @@ def page_ask(lang: str) -> None:
                 # the "new conversation" button below clears it
                 context = " ".join(r.question for r in history[-2:]
                                    if not (r.decline and r.decline.kind == "offtopic"))
-                result = bot.ask(question, context=context or None)
+                # with the generative backend on, the model's reply streams into a draft the checked answer replaces
+                live = LiveText(st.empty()) if bot.settings.llm_enabled else None
+                result = bot.ask(question, context=context or None, on_text=live)
+                if live is not None:
+                    live.clear()
                 status.update(label=_t("ask.done", lang, s=f"{result.latency_ms / 1000:.1f}"), state="complete")
             history.append(result)
             render_answer(result, bot.tables, lang, uid)

@@ -22,6 +22,23 @@ OFFTOPIC = {"en": "This question is outside what this knowledge base covers: one
                   "استناد می‌کند."}
 
 
+class _TerminalStream:
+    """Prints the model's reply as it streams (the checked answer is printed after it)."""
+
+    def __init__(self) -> None:
+        self.started = False
+
+    def __call__(self, text: str) -> None:
+        if not self.started:
+            print("✍  ", end="")
+            self.started = True
+        print(text, end="", flush=True)
+
+    def close(self) -> None:
+        if self.started:
+            print("\n")
+
+
 def _print_human(result: AskResult, show_original: bool = False) -> None:
     print(f"❓ {result.question}")
     if result.decline and result.decline.kind == "offtopic":
@@ -36,7 +53,8 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
         ids = {h.passage.id: i for i, h in enumerate(result.passages, start=1)}
         for s in result.sentences:
             marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s.passage_ids)
-            print(f"  {s.text} {marks}")
+            check = f"  ({s.support} {s.score:.2f})" if s.generated else ""
+            print(f"  {s.text} {marks}{check}")
             if show_original and s.original:
                 print(f"      original: {s.original}")
     print()
@@ -108,7 +126,10 @@ def cmd_ask(args) -> int:
         return 2
     question = " ".join(args.question)
     session = Session(settings.store_dir, args.session, fresh=args.new_conversation) if args.session else None
-    result = bot.ask(question, k=args.k, context=session.context() if session else None)
+    stream = _TerminalStream() if settings.llm_enabled and not args.json else None
+    result = bot.ask(question, k=args.k, context=session.context() if session else None, on_text=stream)
+    if stream:
+        stream.close()
     if session:
         session.add(result)
     if args.json:

@@ -138,7 +138,9 @@ class AnswerSentence:
     original: str | None = None    # a translated sentence's Persian original (the cited text)
     generated: bool = False        # written by the optional LLM backend (not verbatim)
     supported: bool | None = None  # LLM sentences: passed the support check against its cited passage
-    support: str | None = None     # how: "4-gram" | "e5" | "unsupported" | "no citation"
+    support: str | None = None     # how: "4-gram" | "e5" | "unsupported" | "no citation" | "number" | "name"
+    support_ngram: float | None = None       # LLM sentences: best 4-gram coverage over the cited passages
+    support_similarity: float | None = None  # … and best e5 cosine, when the 4-grams did not suffice
 
     @property
     def passage_id(self) -> str:
@@ -154,7 +156,9 @@ class AnswerSentence:
         if self.glosses:
             out["glosses"] = list(self.glosses)
         if self.generated:
-            out.update({"generated": True, "supported": self.supported, "support": self.support})
+            out.update({"generated": True, "supported": self.supported, "support": self.support,
+                        "support_score": self.score, "support_ngram": self.support_ngram,
+                        "support_similarity": self.support_similarity})
         return out
 
 

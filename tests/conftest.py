@@ -12,10 +12,10 @@ from indexer.settings import PROJECT_ROOT, Settings
 
 DEV_QUESTIONS = PROJECT_ROOT / "evals" / "data" / "dev_questions.jsonl"
 
-#: tests that need the whole paper indexed (minutes), a browser, a Chroma server, killed subprocesses or the
-#: sentence-transformers model are ``slow``; ``pytest -m "not slow"`` is the inner loop (README)
+#: tests that need the whole paper indexed (minutes), a browser, a Chroma or model server, killed subprocesses or
+#: the sentence-transformers model are ``slow``; ``pytest -m "not slow"`` is the inner loop (README)
 SLOW_FIXTURES = {"paper_store", "app_store"}
-SLOW_MODULES = {"test_e2e_browser.py", "test_crash_safety.py", "test_server_mode.py", "test_st_convert.py"}
+SLOW_MODULES = {"test_e2e_browser.py", "test_llm_server.py", "test_crash_safety.py", "test_server_mode.py", "test_st_convert.py"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,7 +1,9 @@
 """The optional generative backend: prompt, citation parsing and per-sentence verification.
 
 A tiny threaded HTTP server on 127.0.0.1 speaks the OpenAI chat-completions protocol and replies
-with a scripted answer; what is tested is our prompt, parsing and verification, not a model.
+with a scripted answer, so that exact replies (invented, mis-cited, uncited sentences) can be checked.
+It is not a model server: tests/assistant/test_llm_server.py runs the same contract against a real one
+(llama.cpp's server with a small GGUF model).
 """
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from assistant.fusion import Hit
-from assistant.llm import build_messages, generate_answer, parse_cited_sentences, verify
+from assistant.llm import generate_answer
+from assistant.llm_prompt import build_messages, parse_cited_sentences
+from assistant.llm_support import verify
 from indexer.normalize import split_sentences
 from indexer.store import Passage
 
@@ -27,8 +31,9 @@ HITS = [Hit(Passage("doc:0001", "doc", P1, {"section": "چارچوب مفهوم�
 
 
 class _Server:
-    def __init__(self, reply):
+    def __init__(self, reply, status: int = 200):
         self.reply = reply
+        self.status = status
         self.requests: list[dict] = []
         outer = self
 
@@ -41,12 +46,32 @@ class _Server:
                            "choices": [{"index": 0, "finish_reason": "stop",
                                         "message": {"role": "assistant", "content": content}}],
                            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+                if outer.status != 200:  # Ollama's answer for a model it does not have
+                    payload = {"error": {"message": f"model \"{body['model']}\" not found, try pulling it first",
+                                         "type": "api_error"}}
+                if outer.status == 200 and body.get("stream"):
+                    return self._stream(body["model"], content)
                 data = json.dumps(payload).encode()
-                self.send_response(200)
+                self.send_response(outer.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _stream(self, model: str, content: str) -> None:
+                """Server-sent events, the content in three pieces, as an OpenAI-compatible server streams."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                third = max(1, len(content) // 3)
+                pieces = [content[i:i + third] for i in range(0, len(content), third)] or [""]
+                for i, piece in enumerate(pieces + [None]):
+                    choice = {"index": 0, "delta": {"content": piece} if piece is not None else {},
+                              "finish_reason": None if piece is not None else "stop"}
+                    chunk = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": model,
+                             "choices": [choice]}
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.write(b"data: [DONE]\n\n")
 
             def log_message(self, *args):
                 pass
@@ -92,10 +117,11 @@ def test_verify_ngram_rule_and_e5_rule(paper_assistant):
         "Smart public administration uses digital technologies to deliver public services [1]. "
         "The moon is made of cheese and was annexed in 1999 [2]. "
         "Smart public administration relies on data [7]."), HITS, embed)
-    assert [r["supported"] for r in rows] == [True, False, False, False]
-    assert rows[0]["how"] == "4-gram"
-    assert rows[1]["how"] == "unsupported"  # true, but cites the wrong passage
-    assert rows[3]["numbers"] == [] and rows[3]["how"] == "no citation"  # [7] is out of range
+    assert [r.supported for r in rows] == [True, False, False, False]
+    assert rows[0].how == "4-gram"
+    assert rows[1].how == "unsupported"  # true, but cites the wrong passage
+    assert rows[2].how in ("unsupported", "number")
+    assert rows[3].numbers == [] and rows[3].how == "no citation"  # [7] is out of range
 
 
 def test_generate_answer_against_local_openai_server(paper_store, paper_assistant):
@@ -106,8 +132,10 @@ def test_generate_answer_against_local_openai_server(paper_store, paper_assistan
     embed = paper_assistant.retriever.embed_model
     with _Server(reply) as server:
         settings = _settings(paper_store, server.url)
-        kept = generate_answer("کشورداری هوشمند چیست؟", HITS, settings, embed_model=embed)
-        marked = generate_answer("کشورداری هوشمند چیست؟", HITS, settings, embed_model=embed, unsupported="mark")
+        generation = generate_answer("کشورداری هوشمند چیست؟", HITS, settings, embed_model=embed)
+        kept = generation.sentences
+        marked = generate_answer("کشورداری هوشمند چیست؟", HITS, settings, embed_model=embed,
+                                 unsupported="mark").sentences
     request = server.requests[0]
     assert request["path"].endswith("/chat/completions") and request["body"]["model"] == "fake-model"
     assert [m["role"] for m in request["body"]["messages"]] == ["system", "user"]
@@ -115,6 +143,9 @@ def test_generate_answer_against_local_openai_server(paper_store, paper_assistan
         "کشورداری هوشمند از سه ساحت حکمرانی هوشمند، مدیریت دولتی هوشمند و عملیات اجرایی هوشمند تشکیل می‌شود.",
         "این سه ساحت در هم تنیده‌اند."]
     assert all(s.passage_ids == ["doc:0001"] and s.generated and s.supported for s in kept)
+    assert generation.dropped == 2 and generation.fallback is None and "2 unsupported" in generation.note("en")
+    assert not generation.checks[2].supported and "1999" in generation.checks[2].missing  # not in passage [2]
+    assert generation.checks[3].how == "no citation"
     assert [s.supported for s in marked] == [True, True, False, False]
     assert marked[2].to_json()["supported"] is False and marked[3].passage_ids == []
 
@@ -122,12 +153,19 @@ def test_generate_answer_against_local_openai_server(paper_store, paper_assistan
 def test_no_answer_and_unreachable_server_fall_back(paper_store, paper_assistant):
     embed = paper_assistant.retriever.embed_model
     with _Server("NO_ANSWER") as server:
-        assert generate_answer("پایتخت فرانسه کجاست؟", HITS, _settings(paper_store, server.url), embed) == []
-    # nothing listens on this port: the extractive composer answers instead
+        refused = generate_answer("کشورداری هوشمند چیست؟", HITS, _settings(paper_store, server.url), embed)
+    assert refused.fallback == "no-answer" and not refused.generated
+    # nothing listens on this port: the extractive composer answers instead, saying why
     dead = _settings(paper_store, "http://127.0.0.1:9/v1").replace(llm_model="x")
     fallback = generate_answer("What is smart public administration?", HITS, dead, embed)
-    assert fallback and not any(s.generated for s in fallback)
-    assert all(s.text in P1 + P2 for s in fallback)
+    assert fallback.fallback == "unreachable" and "127.0.0.1:9" in (fallback.message or "")
+    assert fallback.sentences and not fallback.generated
+    assert all(s.text in P1 + P2 for s in fallback.sentences)
+    with _Server("", status=404) as server:
+        missing = generate_answer("What is smart public administration?", HITS,
+                                  _settings(paper_store, server.url).replace(llm_model="qwen9:1b"), embed)
+    assert missing.fallback == "model-missing" and "ollama pull qwen9:1b" in (missing.message or "")
+    assert missing.sentences and "No written answer" in (missing.note("en") or "")
 
 
 @pytest.mark.parametrize("enabled", [False, True])
@@ -148,6 +186,7 @@ def test_ask_uses_llm_only_when_enabled(paper_store, enabled):
     assert bool(server.requests) is enabled
     assert not any("Aliens" in s["text"] for s in result["sentences"])
     assert all(s.get("generated", False) is enabled for s in result["sentences"])
+    assert result.get("generated", False) is enabled and ("generation" in result) is enabled
     by_id = {p["id"]: p["text"] for p in result["passages"]}
     for s in result["sentences"]:
         assert s["passage_ids"] and all(pid in by_id for pid in s["passage_ids"])
