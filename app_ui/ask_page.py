@@ -64,7 +64,9 @@ def answer_html(result: AskResult, uid: int = 0, lang: str = "en") -> str:
             marks.append(f'<a class="kb-cite" href="#{_panel_id(uid, n)}" data-kb-cite="{n}" '
                          f'aria-label="{esc(_t("ask.cite_label", lang, n=n))}">'
                          f'<sup class="kb-cite-n">[{n}]</sup>{tip}</a>')
-        parts.append(f'<span class="kb-sent">{esc(sentence.text)}{"".join(marks)}</span>')
+        unchecked = sentence.generated and sentence.supported is False  # llm_unsupported = "mark"
+        flag = f' <span class="kb-unsupported">({esc(_t("ask.unsupported", lang))})</span>' if unchecked else ""
+        parts.append(f'<span class="kb-sent">{esc(sentence.text)}{flag}{"".join(marks)}</span>')
     # the direction follows the answer's sentences (a Persian answer to an English question reads
     # RTL, even when its sentences quote English terms such as «(Statesmanship)»)
     langs = [s.language for s in result.sentences if s.language in ("fa", "en")]
@@ -133,8 +135,10 @@ def render_answer(result: AskResult, tables: dict, lang: str, uid: int) -> None:
                     _passage_details(p, [], tables, lang)
         return
     originals = [x.original for x in result.sentences if x.original]
-    if result.note and not originals:
-        html(block(result.note, None, "kb-meta kb-note"))  # "answered from the Persian text" + glosses
+    # the note: "answered from the Persian text" + glosses, or what the generative backend left out and why;
+    # the translation note is said by the caption below instead
+    if result.note and (not originals or result.generation is not None):
+        html(block(result.note, None, "kb-meta kb-note"))
     html(answer_html(result, uid, lang) + evidence_panels(result, tables, uid, lang))
     if originals:
         st.caption(_t("ask.translated", lang))
@@ -196,13 +200,14 @@ def page_ask(lang: str) -> None:
         uid = len(history)
         render_question(question, uid)
         with st.chat_message("assistant"):
+            # with the generative backend on, the model's reply streams into a draft (outside the collapsed
+            # status, so it is seen) that the checked answer replaces
+            live = LiveText(st.empty()) if bot.settings.llm_enabled else None
             with st.status(_t("ask.thinking", lang), expanded=False) as status:
                 # a follow-up is read in the context of the last two questions (off-topic ones left out);
                 # the "new conversation" button below clears it
                 context = " ".join(r.question for r in history[-2:]
                                    if not (r.decline and r.decline.kind == "offtopic"))
-                # with the generative backend on, the model's reply streams into a draft the checked answer replaces
-                live = LiveText(st.empty()) if bot.settings.llm_enabled else None
                 result = bot.ask(question, context=context or None, on_text=live)
                 if live is not None:
                     live.clear()

@@ -182,6 +182,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.no_words": {"fa": "پرسش واژه‌ای ندارد. پرسش را با واژه بنویسید، مثلاً «کشورداری هوشمند چیست؟».",
                      "en": "The question has no words. Ask in words, e.g. “What is smart statesmanship?”."},
     "admin.docs": {"fa": "اسناد نمایه‌شده", "en": "Indexed documents"},
+    "ask.unsupported": {"fa": "پشتوانه‌اش در قطعهٔ ارجاع‌شده یافت نشد", "en": "not supported by the cited passage"},
     "admin.progress_n": {"fa": "در حال نمایه‌سازی… ({done} از {total})", "en": "Indexing… ({done} of {total})"},
     "admin.meta.title": {"fa": "عنوان", "en": "Title"},
     "admin.meta.author": {"fa": "نویسنده", "en": "Author"},

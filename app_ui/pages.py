@@ -36,8 +36,11 @@ def _bot(lang: str):
 
         if isinstance(exc, EmptyStoreError):
             st.warning(_t("store.missing", lang))
-        else:
-            st.error(f"{_t('store.error', lang)} {exc}")
+        else:  # the details (paths, exception text) go to the log, not to the user
+            import logging
+
+            logging.getLogger(__name__).exception("the store could not be loaded")
+            st.error(_t("store.error", lang))
         return None
 
 

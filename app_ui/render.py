@@ -186,6 +186,7 @@ def page_css(lang: str, dark: bool = False) -> str:
         ".kb-history a{color:var(--kb-link);text-decoration:none}",
         ".kb-answer{font-size:1.08rem}",
         ".kb-meta{color:var(--kb-muted);font-size:.9rem}",
+        ".kb-unsupported{color:#c5221f;font-size:.85em}",
         ".kb-abstain{border:2px solid var(--kb-warn-line);background:var(--kb-warn-bg);color:var(--kb-fg);"
         "padding:.7rem 1rem;border-radius:8px;font-weight:700}",
         ".kb-conf{font-size:.8rem;padding:0 .45em;border-radius:9px;margin-inline-start:.4em;"

@@ -166,13 +166,8 @@ class Assistant:
         if not has_words(question):  # "???", "1+1": nothing to look up, never a confident answer
             return no_words_result(question)
         language = detect_language(question)
-        read_as = f"{context.strip()} {question}" if context and context.strip() and question else question
-        if not question:
-            hits = []
-        elif read_as != question:
-            hits = self._hits_in_context(question, read_as, k)
-        else:
-            hits = self._hits(question, k)
+        read_as = f"{context.strip()} {question}" if context and context.strip() else question
+        hits = self._hits_in_context(question, read_as, k) if read_as != question else self._hits(question, k)
         decline = self._decline(question, language, hits, read_as)
         sentences, generation = self._compose(read_as, hits, language, on_text) if hits and not decline else ([], None)
         if not sentences and not decline:

@@ -19,7 +19,7 @@ from typing import Any
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-(.+))?$")
 
-#: the metrics the app shows, in order: (key, kind) — kind "ratio" or "ms"
+#: the metrics the app shows, in order (ratios; the latencies are milliseconds)
 RETRIEVAL_METRICS = ("recall@1", "recall@5", "recall@10", "mrr", "ndcg@10")
 ANSWER_METRICS = ("citation_recall", "citation_precision", "abstention_accuracy", "abstain_recall",
                   "false_abstention", "sentence_support")

@@ -97,7 +97,8 @@ class OwnLanguageSlot:
     translated terms), so an English question can fill its top k with Persian passages while the English
     abstract, first by dense similarity, falls behind. Readers want text they can read and answers quote
     sentences, so such a passage (dense rank ≤ ``dense_rank``) keeps the last slot (for k ≥ 3 only: it
-    never displaces the first results).
+    never displaces the first results). It needs the ``dense`` list among the fused ones (its ranks); without
+    it (``dense_weight = 0`` or ``dense`` left out of ``Settings.retrievers``) the step keeps the top k as is.
     """
 
     dense_rank: int

@@ -69,7 +69,7 @@ def test_every_readme_command_runs(paper_store, tmp_path, monkeypatch):
     ran = []
     for command in readme_commands():
         module, argv = command[0], [a.replace("…", "smart governance") for a in command[1:]]
-        if module == "evals":  # minutes each: the CLI must know the command and its flags
+        if module == "evals":  # minutes each: the CLI must know the command (its flags are not run)
             with pytest.raises(SystemExit) as exit_:
                 evals_main([argv[0], "--help"])
             assert exit_.value.code == 0
