@@ -36,6 +36,11 @@ class Query:
         return cls(text, store, language, expand(text, language, [*curated_terms(), *glossary_terms(store.tables)]))
 
     @functools.cached_property
+    def sections(self) -> list[str]:
+        """The outline titles the question names (:func:`assistant.sections.named_sections`)."""
+        return named_sections(self.text, self.store.tables)
+
+    @functools.cached_property
     def embedding(self) -> list[float]:
         return self.store.embed_model.get_query_embedding(self.text)
 
@@ -162,10 +167,10 @@ class SectionRetriever:
     name = "section"
 
     def applies(self, query: Query) -> bool:
-        return bool(named_sections(query.text, query.store.tables))
+        return bool(query.sections)
 
     def run(self, query: Query, n: int) -> Ranking:
-        sections = named_sections(query.text, query.store.tables)
+        sections = query.sections
         in_section = [(pid, 1.0) for pid, p in query.store.passages.items()
                       if any(title in p.metadata.get("section_path", "").split("\n") for title in sections)]
         dense_rank = {pid: r for r, (pid, _s) in enumerate(query.dense(n))}

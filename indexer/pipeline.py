@@ -70,10 +70,10 @@ class BuildReport:
 
 
 @contextmanager
-def store_lock(store_dir: Path) -> Iterator[None]:
-    """One writer at a time per store (readers never wait)."""
+def store_lock(store_dir: Path, name: str = ".lock") -> Iterator[None]:
+    """One writer at a time per store (readers never wait); ``name``: the lock file, one per kind of writer."""
     store_dir.mkdir(parents=True, exist_ok=True)
-    with open(store_dir / ".lock", "w") as fh:
+    with open(store_dir / name, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield

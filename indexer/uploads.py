@@ -18,12 +18,10 @@ Guarantees (docs/ingestion.md):
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,7 +36,7 @@ from indexer.documents import (
     discover,
     id_from_name,
 )
-from indexer.pipeline import BuildReport, Progress, _stderr, build_index
+from indexer.pipeline import BuildReport, Progress, _stderr, build_index, store_lock
 from indexer.settings import Settings
 from indexer.store import read_state
 
@@ -91,19 +89,6 @@ class _Staged:
     manifest_entry: dict | None
 
 
-@contextmanager
-def _corpus_lock(settings: Settings) -> Iterator[None]:
-    """One upload at a time per store (two uploads of one name must not both see "no such file")."""
-    store = Path(settings.store_dir)
-    store.mkdir(parents=True, exist_ok=True)
-    with open(store / ".uploads.lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str | None] | None = None,
            doc_id: str | None = None, on_conflict: Conflict = "refuse",
            progress: Progress | None = _stderr) -> UploadReport:
@@ -111,7 +96,8 @@ def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str
     given = {k: str(v) for k, v in (meta or {}).items() if k in META_KEYS and v}
     corpus = Path(settings.corpus_dir)
     report = UploadReport()
-    with _corpus_lock(settings):
+    # one upload at a time per store: two uploads of one name must not both see "no such file"
+    with store_lock(Path(settings.store_dir), ".uploads.lock"):
         corpus.mkdir(parents=True, exist_ok=True)
         manifest = _read_manifest(corpus)
         ignore = set(DEFAULT_IGNORE) | {MANIFEST} | set(manifest.get("ignore", []))
