@@ -13,8 +13,9 @@ and reports, per language and per kind of question:
   ``evals/data/signposting.json``; matched on the Persian text);
 * **English** — for English questions, the share of answer sentences written in English.
 
-The sets (``evals/data/``): ``heldout.jsonl`` was written blind (writers saw randomly drawn passages, or
-only the field) and is for reporting only; ``calibration_answers.jsonl`` + ``calibration_decline.jsonl``
+The sets (``evals/data/``): ``heldout.jsonl`` and ``heldout2.jsonl`` were written blind (writers saw randomly
+drawn passages, or only the field) and are for reporting only (the first was run three times in the
+session that built the decline model; the second was written afterwards, on a fresh draw); ``calibration_answers.jsonl`` + ``calibration_decline.jsonl``
 (also written blind, on other passages) are for choosing; ``dev`` is the project's dev split.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ from evals import metrics as m
 DATA = Path(__file__).resolve().parent / "data"
 SETS = {
     "heldout": ["heldout.jsonl"],
+    "heldout2": ["heldout2.jsonl"],
     "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
                     "calibration.jsonl"],
 }
