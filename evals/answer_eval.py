@@ -14,9 +14,9 @@ and reports, per language and per kind of question:
 * **English** — for English questions, the share of answer sentences written in English.
 
 The sets (``evals/data/``): ``heldout.jsonl`` and ``heldout2.jsonl`` were written blind (writers saw randomly
-drawn passages, or only the field) and are for reporting only (the first was run three times in the
-session that built the decline model; the second was written afterwards, on a fresh draw); ``calibration_answers.jsonl`` + ``calibration_decline.jsonl``
-(also written blind, on other passages) are for choosing; ``dev`` is the project's dev split.
+drawn passages, or only the field) and are for reporting only (the first was run three times in the session
+that built the decline model; the second was written later, on a fresh draw); the calibration files (also
+written blind, on other draws) are for choosing; ``dev`` is the project's dev split.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ SETS = {
     "heldout": ["heldout.jsonl"],
     "heldout2": ["heldout2.jsonl"],
     "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
-                    "calibration.jsonl"],
+                    "calibration.jsonl", "calibration2_answers.jsonl", "calibration2_decline.jsonl"],
 }
 CATEGORIES = ("answerable", "unanswerable", "offtopic")
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")
