@@ -16,7 +16,7 @@ import time
 import pytest
 
 from assistant.llm import generate_answer
-from assistant.llm_client import make_llm
+from indexer.llm_client import make_llm
 from indexer.settings import PROJECT_ROOT, Settings
 from tests import llm_server
 from tests.assistant.test_llm import HITS, P1, P2
