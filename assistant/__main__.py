@@ -54,7 +54,8 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
         for s in result.sentences:
             marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s.passage_ids)
             check = f"  ({s.support} {s.score:.2f})" if s.generated else ""
-            print(f"  {s.text} {marks}{check}")
+            machine = "⚙ " if s.translated_by else ""  # rendered by the local backend (answer note says by whom)
+            print(f"  {s.text} {machine}{marks}{check}")
             if show_original and s.original:
                 print(f"      original: {s.original}")
     print()

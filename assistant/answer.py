@@ -136,6 +136,7 @@ class AnswerSentence:
     order: tuple = (0, 0)  # reading order in the corpus (doc, line, position)
     reference: bool = False        # from a bibliography record (citation questions only)
     original: str | None = None    # a translated sentence's Persian original (the cited text)
+    translated_by: str | None = None  # … rendered by this model via the local backend (`indexer translate`)
     generated: bool = False        # written by the optional LLM backend (not verbatim)
     supported: bool | None = None  # LLM sentences: passed the support check against its cited passage
     support: str | None = None     # how: "4-gram" | "e5" | "unsupported" | "no citation" | "number" | "name"
@@ -153,6 +154,8 @@ class AnswerSentence:
                     "citations": list(self.citations)})
         if self.original is not None:
             out.update({"original": self.original, "translated": True})
+        if self.translated_by:
+            out["translated_by"] = self.translated_by
         if self.glosses:
             out["glosses"] = list(self.glosses)
         if self.generated:
@@ -273,9 +276,9 @@ def _translate(candidates: list[AnswerSentence], hits: list[Hit], edition: Engli
         if cand.language == "en" or not len(edition):
             continue
         start, end = spans.get(cand.passage_id, (None, None))
-        english = edition.render(cand.text, start, end)
-        if english:
-            cand.original, cand.text, cand.language = cand.text, english, "en"
+        found = edition.find(cand.text, start, end)
+        if found is not None:
+            cand.original, cand.text, cand.language, cand.translated_by = cand.text, found.en, "en", found.by
 
 
 def candidate_sentences(hits: list[Hit], language: str, tables: dict[str, dict[str, Any]] | None,
@@ -349,6 +352,25 @@ PERSIAN_SOURCE_NOTE = ("(Source: Persian text without an English edition, quoted
 TRANSLATION_NOTE = f"(The Persian paper's sentences in English: {NOTICE_EN}.)"
 
 
+def machine_notice(model: str) -> str:
+    """The provenance of a rendering written by ``python -m indexer translate``."""
+    return f"English rendering by {model} via the local backend, not the author's text"
+
+
+def _translation_note(sentences: list[AnswerSentence]) -> str:
+    """The edition's notice, or the machine renderings' (by model), or both when the answer mixes them."""
+    models = list(dict.fromkeys(s.translated_by for s in sentences if s.translated_by))
+    if not models:
+        return TRANSLATION_NOTE
+    machine = "; ".join(machine_notice(m) for m in models)
+    if all(s.translated_by for s in sentences if s.original is not None):
+        return f"(The Persian sentences in English (⚙): {machine}.)"
+    return f"(The Persian sentences in English: {NOTICE_EN}; those marked ⚙: {machine}.)"
+
+
+MACHINE_MARK = " ⚙"  # after a sentence rendered by the local backend (`indexer translate`)
+
+
 def answer_note(sentences: list[AnswerSentence], language: str, glosses: bool = True) -> str | None:
     """The line an English answer opens with when it is not the paper's own English: a note that the
     sentences are the knowledge base's English rendering, or that they quote Persian text (with that
@@ -356,7 +378,7 @@ def answer_note(sentences: list[AnswerSentence], language: str, glosses: bool = 
     if language != "en" or not sentences:
         return None
     if any(s.original is not None for s in sentences) and all(s.language == "en" for s in sentences):
-        return TRANSLATION_NOTE
+        return _translation_note(sentences)
     if any(s.language != "en" for s in sentences):
         note = PERSIAN_SOURCE_NOTE
         terms: list[dict] = []
@@ -366,6 +388,9 @@ def answer_note(sentences: list[AnswerSentence], language: str, glosses: bool = 
                     terms.append(g)
         if glosses and terms:
             note += " Glossary: " + "; ".join(f"{g['fa']} = {g['en']}" for g in terms) + "."
+        models = list(dict.fromkeys(s.translated_by for s in sentences if s.translated_by))
+        if models:  # a partly translated document: its rendered sentences say by whom
+            note += " Sentences marked ⚙: " + "; ".join(machine_notice(m) for m in models) + "."
         return note
     return None
 
@@ -380,7 +405,7 @@ def render_answer(sentences: list[AnswerSentence], language: str, passage_number
         return ""
     parts = []
     for s in sentences:
-        text = s.text
+        text = s.text + (MACHINE_MARK if s.translated_by else "")
         if passage_numbers:
             text += " " + "".join(f"[{passage_numbers[p]}]" for p in s.passage_ids if p in passage_numbers)
         parts.append(text)

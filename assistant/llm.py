@@ -5,7 +5,7 @@ Off by default (``llm_enabled = false``); the extractive composer stays the defa
 then :func:`generate_answer`
 
 1. prompts the model with the question and the numbered retrieved passages only (:mod:`assistant.llm_prompt`);
-2. streams the reply within ``llm_timeout_s`` (:mod:`assistant.llm_client`), handing text to ``on_text``;
+2. streams the reply within ``llm_timeout_s`` (:mod:`indexer.llm_client`), handing text to ``on_text``;
 3. splits it into sentences with the passage numbers each cites and checks every sentence against them
    (:mod:`assistant.llm_support`: 4-gram or e5 support, numbers, names);
 4. keeps the supported sentences; an unsupported one is dropped (``llm_unsupported = "drop"``), replaced by
@@ -23,16 +23,20 @@ from typing import Any, Callable, Literal
 
 from assistant.answer import AnswerSentence, citation_keys, compose
 from assistant.fusion import Hit
-from assistant.llm_client import Failure, make_llm, stream_reply
 from assistant.llm_prompt import build_messages, is_no_answer, parse_cited_sentences
 from assistant.llm_support import SUPPORT_SIMILARITY, SupportCheck, verify
 from indexer.lang import detect_language
+from indexer.llm_client import Failure, make_llm, stream_reply
 
 Fallback = Failure | Literal["no-answer", "unsupported"]
 
 _FALLBACK_TEXT = {
     "no-answer": "the model found no answer in the passages",
     "unsupported": "none of the model's sentences was supported by the passage it cites",
+}
+_FALLBACK_TEXT_FA = {
+    "no-answer": "مدل در گذرگاه‌ها پاسخی نیافت",
+    "unsupported": "هیچ‌یک از جمله‌های مدل با گذرگاهی که به آن استناد کرده پشتیبانی نشد",
 }
 
 
@@ -47,6 +51,7 @@ class Generation:
     seconds: float = 0.0
     fallback: Fallback | None = None         # why the answer is the extractive one
     message: str | None = None               # … in words
+    message_fa: str | None = None            # … in Persian (the note of a Persian question)
     dropped: int = 0                         # unsupported sentences left out
     replaced: int = 0                        # … replaced by an extractive sentence of the passages they cite
     threshold: float = SUPPORT_SIMILARITY
@@ -59,7 +64,8 @@ class Generation:
         """The line the answer opens with: written by the model (and what was left out), or why not."""
         fa = language == "fa"
         if self.fallback is not None:
-            return (f"(مدل زبانی پاسخ نداد: {self.message}؛ پاسخ زیر جمله‌های خود مقاله است.)" if fa else
+            return (f"(مدل زبانی پاسخ نداد: {self.message_fa or self.message}؛ پاسخ زیر جمله‌های خود مقاله است.)"
+                    if fa else
                     f"(No written answer: {self.message}; the answer below quotes the paper.)")
         if not self.generated:
             return None
@@ -76,8 +82,8 @@ class Generation:
 
     def to_json(self) -> dict[str, Any]:
         return {"model": self.model, "generated": self.generated, "fallback": self.fallback,
-                "message": self.message, "seconds": round(self.seconds, 2), "dropped": self.dropped,
-                "replaced": self.replaced, "support_threshold": self.threshold,
+                "message": self.message, "message_fa": self.message_fa, "seconds": round(self.seconds, 2),
+                "dropped": self.dropped, "replaced": self.replaced, "support_threshold": self.threshold,
                 "checks": [c.to_json() for c in self.checks], "reply": self.reply}
 
 
@@ -91,10 +97,11 @@ def generate_answer(question: str, hits: list[Hit], settings: Any, embed_model: 
     language = detect_language(question)
     policy = unsupported or settings.llm_unsupported
 
-    def extractive(reason: Fallback, message: str, **kw: Any) -> Generation:
+    def extractive(reason: Fallback, message: str, message_fa: str | None = None, **kw: Any) -> Generation:
         sentences = compose(question, hits, embed_model, settings.answer_max_sentences, tables=tables,
                             language=language) if embed_model is not None and hits else []
-        return Generation(settings.llm_model, sentences, fallback=reason, message=message, **kw)
+        return Generation(settings.llm_model, sentences, fallback=reason, message=message,
+                          message_fa=message_fa or _FALLBACK_TEXT_FA.get(reason), **kw)
 
     if not question.strip() or not hits:
         return Generation(settings.llm_model, [])
@@ -102,11 +109,11 @@ def generate_answer(question: str, hits: list[Hit], settings: Any, embed_model: 
     try:
         llm = llm or make_llm(settings)
     except Exception as exc:  # noqa: BLE001 - e.g. the [llm] extra is missing
-        return extractive("server-error", str(exc))
+        return extractive("server-error", str(exc), f"کارخواه مدل آماده نشد: {exc}")
     messages = build_messages(question, hits, language, settings.answer_max_sentences + 1)
     reply = stream_reply(llm, messages, settings.llm_timeout_s, settings.llm_base_url, settings.llm_model, on_text)
     if not reply.ok:
-        return extractive(reply.failure or "server-error", reply.message or "", reply=reply.text,
+        return extractive(reply.failure or "server-error", reply.message or "", reply.message_fa, reply=reply.text,
                           seconds=reply.seconds)
     if is_no_answer(reply.text) or not reply.text.strip():
         return extractive("no-answer", _FALLBACK_TEXT["no-answer"], reply=reply.text, seconds=reply.seconds)

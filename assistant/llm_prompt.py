@@ -50,10 +50,8 @@ def passage_text(hit: Hit, language: str) -> str:
     return hit.passage.text
 
 
-def build_messages(question: str, hits: list[Hit], language: str, max_sentences: int = 5) -> list[Any]:
-    """The chat messages: system rules, then numbered passages and the question."""
-    from llama_index.core.llms import ChatMessage, MessageRole
-
+def passage_blocks(hits: list[Hit], language: str) -> str:
+    """The numbered passages the model reads: ``[n] (section · p. N)`` and the text."""
     blocks = []
     for i, hit in enumerate(hits, start=1):
         meta = hit.passage.metadata or {}
@@ -61,8 +59,37 @@ def build_messages(question: str, hits: list[Hit], language: str, max_sentences:
                            if x)
         text = passage_text(hit, language)
         blocks.append(f"[{i}] ({where})\n{text}" if where else f"[{i}]\n{text}")
-    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer:"
+    return "Passages:\n\n" + "\n\n".join(blocks)
+
+
+def build_messages(question: str, hits: list[Hit], language: str, max_sentences: int = 5) -> list[Any]:
+    """The chat messages: system rules, then numbered passages and the question."""
+    from llama_index.core.llms import ChatMessage, MessageRole
+
+    user = passage_blocks(hits, language) + f"\n\nQuestion: {question}\nAnswer:"
     system = SYSTEM_PROMPT.format(language=LANG_NAME.get(language, language), max_sentences=max_sentences)
+    return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
+
+
+SUMMARY_PROMPT = (
+    "You write the key points of one section of a Persian academic paper for a reading summary, using ONLY "
+    "the numbered passages given.\n"
+    "Rules:\n"
+    "1. Every sentence you write must end with the number(s) of the passage(s) that support it, in "
+    "square brackets, e.g. [2] or [1][3].\n"
+    "2. Stay close to the passages' wording; do not add facts, names, numbers or citations that are "
+    "not in the cited passage.\n"
+    "3. Write in {language}. Keep in-text citations such as (Heeks, 2003) as they appear.\n"
+    "4. At most {max_sentences} sentences, one key point each."
+)
+
+
+def build_summary_messages(title: str, hits: list[Hit], language: str, max_sentences: int) -> list[Any]:
+    """The chat messages of a written summary of the section ``title`` from its key points' passages."""
+    from llama_index.core.llms import ChatMessage, MessageRole
+
+    user = passage_blocks(hits, language) + f"\n\nSection: {title}\nKey points:"
+    system = SUMMARY_PROMPT.format(language=LANG_NAME.get(language, language), max_sentences=max_sentences)
     return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
 

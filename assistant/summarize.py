@@ -82,6 +82,8 @@ class KeyPoint:
     citations: list[str] = field(default_factory=list)
     language: str = "fa"
     original: str | None = None  # a translated point's Persian sentence
+    generated: bool = False      # written by the model server (``summarize --llm``), checked against its passages
+    support: str | None = None   # … how it was supported ("4-gram" | "e5"); None for the paper's own sentences
 
 
 @dataclass
@@ -107,6 +109,7 @@ class Summary:
     pages: list[int] = field(default_factory=list)
     note: str = ""
     references_resolved: bool = False  # a bibliography table was there to resolve the works against
+    generation: dict | None = None     # ``summarize --llm``: model, fallback, message, written, replaced, dropped
 
     @property
     def points(self) -> list[KeyPoint]:

@@ -1,5 +1,5 @@
 """``python -m assistant summarize (--section TITLE | --topic TEXT) [--lang fa|en] [--format md|json|pdf]
-[--out FILE]``."""
+[--out FILE] [--llm]``."""
 from __future__ import annotations
 
 import sys
@@ -25,6 +25,11 @@ def cmd_summarize(args) -> int:
     except SectionNotFound as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.llm:
+        from assistant.summary_llm import write_summary
+
+        write_summary(summary, bot)
+        print(summary.note.split(")")[0] + ")", file=sys.stderr)
     if args.format == "pdf":
         out = Path(args.out or "summary.pdf")
         to_pdf(summary, out)
@@ -44,4 +49,7 @@ def register(subparsers) -> None:
     p.add_argument("--lang", choices=["fa", "en"], default="fa", help="headings and labels language")
     p.add_argument("--format", choices=["md", "json", "pdf"], default="md")
     p.add_argument("--out", help="output file (required name for pdf; default summary.pdf)")
+    p.add_argument("--llm", action="store_true",
+                   help="key points written by the model server (llm_base_url, llm_model), each checked against "
+                        "its passage; the extractive summary when the server fails")
     p.set_defaults(func=cmd_summarize)

@@ -9,7 +9,23 @@ from indexer.chunking import SECTION_SEP
 
 
 def to_json(summary: Summary) -> str:
-    return json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=1)
+    data = dataclasses.asdict(summary)
+    if summary.generation is None:  # an extractive summary: the same object as before written summaries existed
+        data.pop("generation")
+        for sub in data["subsections"]:
+            for point in sub["points"]:
+                point.pop("generated")
+                point.pop("support")
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+#: the mark of a key point written by the model (Markdown and PDF), in the summary's language
+WRITTEN = {"fa": "(نوشته مدل)", "en": "(written by the model)"}
+
+
+def point_text(point: KeyPoint, lang: str) -> str:
+    """A key point as shown: a written one opens with its mark."""
+    return f"{WRITTEN.get(lang, WRITTEN['en'])} {point.text}" if point.generated else point.text
 
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -67,7 +83,7 @@ def to_markdown(summary: Summary) -> str:
             # the reference as readable text, isolated so that its digits keep their order in either
             # direction; the passage ids stay out of the text (an HTML comment keeps them for tools)
             cites = f" — {'; '.join(point.citations)}" if point.citations else ""
-            lines.append(f"- {point.text} <bdi>({point_location(point, lab)})</bdi>{cites}"
+            lines.append(f"- {point_text(point, summary.lang)} <bdi>({point_location(point, lab)})</bdi>{cites}"
                          f" <!-- {', '.join(point.passage_ids)} -->")
             if point.original:
                 lines.append(f'  <details><summary>{lab["original"]}</summary>'

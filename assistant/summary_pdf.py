@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.summarize import LABELS, Summary
-from assistant.summary_markdown import digits, heading, page_range, point_location
+from assistant.summary_markdown import digits, heading, page_range, point_location, point_text
 from indexer.chunking import SECTION_SEP
 from indexer.lang import detect_language
 
@@ -84,7 +84,8 @@ def to_pdf(summary: Summary, path: str | Path) -> Path:
         if where:
             para(digits(" · ".join(where), summary.lang), 8.5, color=(100, 100, 100), gap=1, rtl=rtl)
         for point in sub.points:
-            para("• " + point.text, 11, gap=0.5, rtl=point.language == "fa" or detect_language(point.text) == "fa")
+            para("• " + point_text(point, summary.lang), 11, gap=0.5,
+                 rtl=point.language == "fa" or detect_language(point.text) == "fa")
             # readable reference, no passage ids (they stay in the JSON and the Markdown's comments)
             meta = f"({point_location(point, lab)})"
             if point.citations:

@@ -1,4 +1,4 @@
-"""``python -m indexer build|add|remove|list|repair`` (see README)."""
+"""``python -m indexer build|add|remove|list|repair|translate`` (see README)."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from indexer import offline as _offline  # noqa: F401
+from indexer import translate
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
 from indexer.documents import SUPPORTED_SUFFIXES, DocumentSpec, check_doc_id, id_from_name
 from indexer.errors import DocumentError, UnsupportedFormatError
@@ -137,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("repair", help="repair garbled right-to-left Persian lines (file or - for stdin)")
     p.add_argument("file", nargs="?", default="-")
     p.set_defaults(func=cmd_repair)
+    translate.register(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -20,6 +20,7 @@ carries the page, section and passage of its original.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -29,6 +30,28 @@ from indexer.normalize import match_key, split_sentences
 NOTICE_EN = "English rendering prepared for this knowledge base, not the author's text"
 # a sentence split differently from its segment still matches when this share of its 4-grams is in one
 MIN_OVERLAP = 0.6
+
+# The invariants every rendering keeps (tests/indexer/test_english.py checks the shipped edition with them;
+# ``python -m indexer translate`` checks each machine-translated segment with them):
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+# a number standing alone (a digit glued to a Persian word is a footnote marker, rendered as the gloss)
+NUMBER = re.compile(r"(?<![\u0600-\u06FF\u200c\d.])\d+(?:\.\d+)?(?![\d])")
+LATIN_CITATION = re.compile(r"[A-Z][A-Za-z\-'’]+(?:,? (?:et al\.?|& [A-Z][A-Za-z\-]+))?,? (?:19|20)\d\d")
+PERSIAN_YEAR = re.compile(r"(?<!\d)(1[34]\d\d)(?!\d)")
+
+
+def rendering_problems(fa: str, en: str) -> list[str]:
+    """What a rendering of ``fa`` breaks: Persian left in the English, a number or Latin citation key lost.
+
+    >>> rendering_problems("در سال 1399 (Heeks, 2003) دولت", "In 1399 the state (Heeks, 2003)")
+    []
+    >>> rendering_problems("در سال 1399 (Heeks, 2003) دولت", "In 1398 the دولت")
+    ['Persian left in the English', 'number 1399 missing', 'number 2003 missing', 'citation Heeks, 2003 missing']
+    """
+    problems = ["Persian left in the English"] if PERSIAN.search(en) else []
+    problems += [f"number {n} missing" for n in dict.fromkeys(NUMBER.findall(fa)) if n not in en]
+    problems += [f"citation {k} missing" for k in dict.fromkeys(LATIN_CITATION.findall(fa)) if k not in en]
+    return problems
 
 
 @dataclass(frozen=True)
@@ -41,16 +64,18 @@ class Rendering:
     kind: str
     fa: str
     en: str
+    by: str | None = None  # the model that wrote a machine rendering (``indexer translate``); None: the edition's
 
     def to_json(self) -> dict:
-        return {"seg": self.seg, "lines": [self.line_start, self.line_end], "kind": self.kind,
-                "fa": self.fa, "en": self.en}
+        out = {"seg": self.seg, "lines": [self.line_start, self.line_end], "kind": self.kind,
+               "fa": self.fa, "en": self.en}
+        return out | ({"by": self.by} if self.by else {})
 
     @classmethod
     def from_json(cls, rec: dict) -> "Rendering":
         lines = rec.get("lines") or [0, 0]
         return cls(int(rec.get("seg", 0)), int(lines[0]), int(lines[-1]), rec.get("kind", "body"),
-                   rec["fa"], rec["en"])
+                   rec["fa"], rec["en"], rec.get("by") or None)
 
 
 def read_edition(path: Path) -> list[Rendering]:

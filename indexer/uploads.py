@@ -99,7 +99,7 @@ def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str
     # one upload at a time per store: two uploads of one name must not both see "no such file"
     with store_lock(Path(settings.store_dir), ".uploads.lock"):
         corpus.mkdir(parents=True, exist_ok=True)
-        manifest = _read_manifest(corpus)
+        manifest = read_manifest(corpus)
         ignore = set(DEFAULT_IGNORE) | {MANIFEST} | set(manifest.get("ignore", []))
         known = _known_ids(corpus)
         live = read_state(Path(settings.store_dir))["docs"]
@@ -239,7 +239,7 @@ def _finish(corpus: Path, item: _Staged, build: BuildReport, live: dict, manifes
     given = {k: v for k, v in item.spec.meta.items() if k in META_KEYS}
     entry = _entry(corpus, doc_id, item.spec.path, given, manifest)
     if entry is not None:
-        _write_manifest(corpus, manifest, entry)
+        write_manifest(corpus, manifest, entry)
     if doc_id in build.unchanged:
         return UploadResult(name, "already_indexed", doc_id, f"{name}: already indexed as {doc_id!r}")
     status: Status = "replaced" if item.replacing or doc_id in live else "indexed"
@@ -269,7 +269,7 @@ def _known_ids(corpus: Path) -> dict[str, Path]:
         return {}  # a corpus `build` already refuses: the target-name check still protects its files
 
 
-def _read_manifest(corpus: Path) -> dict:
+def read_manifest(corpus: Path) -> dict:
     path = corpus / MANIFEST
     if not path.is_file():
         return {"documents": []}
@@ -278,7 +278,7 @@ def _read_manifest(corpus: Path) -> dict:
     return data
 
 
-def _write_manifest(corpus: Path, manifest: dict, entry: dict) -> None:
+def write_manifest(corpus: Path, manifest: dict, entry: dict) -> None:
     """Add or replace one document's entry, atomically (a temp file, then a rename)."""
     if entry in manifest["documents"]:
         return  # already says so: the maintainer's file is left as it is

@@ -3,7 +3,9 @@
 The client is llama-index's ``OpenAILike`` (the ``[llm]`` extra), which speaks the OpenAI chat-completions
 protocol that Ollama, llama.cpp's server and vLLM all serve. :func:`stream_reply` never raises: a server that
 is down, a model the server does not have, a timeout or any protocol error comes back as a
-:class:`Reply` with ``failure`` set and a message a user can act on.
+:class:`Reply` with ``failure`` set and a message a user can act on, in English (``message``) and Persian
+(``message_fa``). It lives in the indexer because both layers talk to the server: the assistant writes
+answers and summaries through it, ``python -m indexer translate`` the English text of new documents.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ class Reply:
     seconds: float
     failure: Failure | None = None
     message: str | None = None
+    message_fa: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -75,7 +78,8 @@ def stream_reply(llm: Any, messages: list[Any], timeout_s: float, base_url: str,
     except Exception as exc:  # noqa: BLE001 - every failure becomes a named fallback
         failure, message = classify(exc, base_url, model, timeout_s)
         log.warning("LLM backend: %s (%s)", message, exc)
-        return Reply("".join(parts), time.monotonic() - started, failure, message)
+        return Reply("".join(parts), time.monotonic() - started, failure, message,
+                     message_fa(failure, base_url, model, timeout_s, exc))
     return Reply("".join(parts), time.monotonic() - started)
 
 
@@ -101,6 +105,23 @@ def classify(exc: BaseException, base_url: str, model: str, timeout_s: float) ->
             (openai is not None and isinstance(exc, openai.APIConnectionError)):
         return "unreachable", f"no model server answers at {base_url} (is it running? llm_base_url / KB_LLM_BASE_URL)"
     return "server-error", f"the model server at {base_url} failed: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+def message_fa(failure: Failure, base_url: str, model: str, timeout_s: float, exc: BaseException | None = None) -> str:
+    """The Persian message of a failure (:func:`classify` gives the English one); names and settings stay Latin.
+
+    >>> message_fa("timeout", "http://x/v1", "m", 5)
+    'کارساز مدل در http://x/v1 در 5 ثانیه پاسخ را تمام نکرد'
+    """
+    if failure == "timeout":
+        return f"کارساز مدل در {base_url} در {timeout_s:g} ثانیه پاسخ را تمام نکرد"
+    if failure == "model-missing":
+        return (f"کارساز مدل در {base_url} مدل «{model}» را ندارد (در Ollama: `ollama pull {model}`؛ "
+                "یا llm_model / KB_LLM_MODEL را تنظیم کنید)")
+    if failure == "unreachable":
+        return f"هیچ کارساز مدلی در {base_url} پاسخ نمی‌دهد (آیا روشن است؟ llm_base_url / KB_LLM_BASE_URL)"
+    detail = f": {type(exc).__name__}" if exc is not None else ""
+    return f"کارساز مدل در {base_url} با خطا روبه‌رو شد{detail}"
 
 
 def _says_model_missing(exc: BaseException) -> bool:
