@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from assistant.abstain import AbstentionRule, corpus_rule
 from assistant.answer import AnswerSentence, answer_note, compose, render_answer
 from assistant.citations import cited_works
-from assistant.decline import ANSWERABILITY_FILE, DeclineModel, QuestionEvidence
+from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
 from assistant.question_check import has_words, no_words_result
@@ -40,7 +40,6 @@ class Assistant:
         self._meter: EvidenceMeter | None = None
         self._embedder: CachedEmbedding | None = None
         self._decline_model: DeclineModel | None = DeclineModel.load()
-        self._answerability: DeclineModel | None = DeclineModel.load(ANSWERABILITY_FILE)
 
     @property
     def abstention(self) -> AbstentionRule:
@@ -116,37 +115,26 @@ class Assistant:
 
     def _decline(self, question: str, language: str, hits: list[Hit],
                  read_as: str | None = None) -> Decline | None:
-        """Why not to answer — ``"offtopic"`` (the off-topic model of :mod:`assistant.decline`) or
-        ``"unanswerable"`` (its answerability model, then the rules of :mod:`assistant.abstain`) — or ``None``.
+        """Why not to answer — ``"offtopic"`` (the model of :mod:`assistant.decline`) or ``"unanswerable"``
+        (the rules of :mod:`assistant.abstain`) — or ``None`` to answer.
 
         In a conversation (``read_as`` ≠ ``question``) the off-topic model still judges the question alone,
         against its own passages: a conversation never makes "Who painted the Mona Lisa?" fit. The price: a
         follow-up that says nothing by itself («و راهکارهای آن چیست؟») can be declined; "and what are its
-        risks?" is read in context. Whether the passages hold what was asked is judged on the question as
-        read in the conversation.
+        risks?" is read in context.
         """
         if not hits:
             return Decline("unanswerable", "no passage retrieved")
-        # the models compare the question with text in its own language; when no retrieved passage offers
-        # any (an English question over Persian documents without an English edition) they cannot judge
+        # the model compares the question with text in its own language; when no retrieved passage offers
+        # any (an English question over Persian documents without an English edition) it cannot judge
         own_language = any(h.passage.metadata.get("language") == language
                            or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
-        if own_language and not self.names_the_corpus(question):
-            alone = not read_as or read_as == question
-            measured: QuestionEvidence | None = None
-            if self.decline_model is not None:
-                # always judged alone, against its own passages: a conversation must not make an off-topic question fit
-                measured = self.evidence(question, hits if alone else None)
-                decision = self.decline_model.decide(measured, language)
-                if decision.decline:
-                    return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
-            if self._answerability is not None:
-                if measured is None or not alone:
-                    measured = self.evidence(read_as or question, hits)
-                decision = self._answerability.decide(measured, language)
-                if decision.decline:
-                    return Decline("unanswerable", "the best passages do not hold what was asked "
-                                                   f"(p = {decision.probability:.2f})")
+        if self.decline_model is not None and own_language and not self.names_the_corpus(question):
+            # always judged alone, against its own passages: a conversation must not make an off-topic question fit
+            own_hits = hits if not read_as or read_as == question else None
+            decision = self.decline_model.decide(self.evidence(question, own_hits), language)
+            if decision.decline:
+                return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
         rule = self.abstention.decide(question, language, [
             h.passage.text + " " + (h.passage.metadata.get("text_en") or "") for h in hits])
         return Decline("unanswerable", rule.reason) if rule.abstain else None

@@ -41,13 +41,9 @@ from pathlib import Path
 from typing import Sequence
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "decline_model.json"
-ANSWERABILITY_FILE = Path(__file__).resolve().parent / "data" / "answerability_model.json"
 # the model's inputs: closeness to the corpus *relative to* closeness to ordinary language, and coverage
 FEATURES = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5", "corpus_cover",
             "corpus_cover_idf", "top3_cover", "top3_cover_idf", "english")
-# the answerability model (on-topic questions the best passages do not answer) adds two measures of whether
-# *one place* holds what was asked, not only the corpus at large
-ANSWERABLE_FEATURES = FEATURES + ("sentence_cover_idf", "top5_missing")
 RELATIVE = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5")
 
 
@@ -66,12 +62,10 @@ class QuestionEvidence:
     top3_cover: float         # share held by the three best passages
     top3_cover_idf: float     # … IDF-weighted
     english: float            # 1 for an English question (the two languages' cosines differ in scale)
-    sentence_cover_idf: float = 1.0  # IDF-weighted share of the content words held by the single best sentence
-    top5_missing: float = 0.0        # content words that none of the five best passages holds
 
-    def vector(self, features: Sequence[str] = FEATURES) -> list[float]:
+    def vector(self) -> list[float]:
         """The model's inputs: each closeness minus the closeness to ordinary language, then the rest."""
-        return [float(getattr(self, f)) - (self.background_top if f in RELATIVE else 0.0) for f in features]
+        return [float(getattr(self, f)) - (self.background_top if f in RELATIVE else 0.0) for f in FEATURES]
 
     def to_json(self) -> dict:
         return {k: round(v, 4) for k, v in asdict(self).items()}
@@ -128,8 +122,7 @@ class DeclineModel:
 
     def __init__(self, weights: Sequence[float], bias: float, mean: Sequence[float], scale: Sequence[float],
                  thresholds: dict[str, float], about: dict | None = None,
-                 frame: dict[str, list[str]] | None = None, features: Sequence[str] = FEATURES) -> None:
-        self.features = tuple(features)
+                 frame: dict[str, list[str]] | None = None) -> None:
         self.frame = {lang: frozenset(words) for lang, words in (frame or {}).items()}
         self.weights, self.bias = list(weights), float(bias)
         self.mean, self.scale = list(mean), [s or 1.0 for s in scale]
@@ -141,21 +134,20 @@ class DeclineModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        features = data.get("features", [])
-        if not features or any(f not in QuestionEvidence.__dataclass_fields__ for f in features):
+        if list(data.get("features", [])) != list(FEATURES):
             return None  # a model of other features: refit (python -m evals fit-decline)
         return cls(data["weights"], data["bias"], data["mean"], data["scale"], data["thresholds"], data.get("about"),
-                   data.get("frame"), features)
+                   data.get("frame"))
 
     def save(self, path: Path = MODEL_FILE) -> None:
-        data = {"features": list(self.features), "weights": self.weights, "bias": self.bias, "mean": self.mean,
+        data = {"features": list(FEATURES), "weights": self.weights, "bias": self.bias, "mean": self.mean,
                 "scale": self.scale, "thresholds": self.thresholds, "about": self.about,
                 "frame": {lang: sorted(words) for lang, words in self.frame.items()}}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
     def probability(self, evidence: QuestionEvidence) -> float:
         """P(the question is about the knowledge base's field) from its evidence."""
-        return self.probability_of(evidence.vector(self.features))
+        return self.probability_of(evidence.vector())
 
     def probability_of(self, vector: Sequence[float]) -> float:
         """:meth:`probability` of a feature vector (:meth:`QuestionEvidence.vector`)."""

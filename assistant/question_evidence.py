@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 TOP_PASSAGES = 3  # passages whose words count as "the best passages hold it"
 NEAREST = 5       # passages averaged for the closeness feature
-ANSWER_PASSAGES = 5  # passages an answer is composed from (top5_missing: words none of them holds)
 
 
 class EvidenceMeter:
@@ -70,23 +69,22 @@ class EvidenceMeter:
         if language == "en" and r.english_lexical.size:
             scores += [s for _pid, s in r.dense(question, NEAREST, embedding, view=ENGLISH_VIEW)]
         scores = sorted(scores, reverse=True)[:NEAREST] or [0.0]
+        top = [h.passage for h in hits[:TOP_PASSAGES]]
         if language == "en":
-            tokens, idf = english_tokens, self._en_idf
-            passage_tokens = [set(tokens(h.passage.metadata.get("text_en") or h.passage.text)) for h in hits]
+            words = english_tokens(content)
+            idf = self._en_idf
+            held_top = {w for p in top for w in english_tokens(p.metadata.get("text_en") or p.text)}
         else:
-            tokens, idf = lexical_tokens, self._fa_idf
-            passage_tokens = [set(tokens(h.passage.text)) for h in hits]
-        words = tokens(content)
+            words = lexical_tokens(content)
+            idf = self._fa_idf
+            held_top = {w for p in top for w in lexical_tokens(p.text)}
         unseen = math.log(max(len(r.passages), 1)) + 1.0
         weights = {w: idf.get(w, unseen) for w in words}
         corpus, corpus_idf = coverage(words, set(idf), weights)
-        top3, top3_idf = coverage(words, set().union(*passage_tokens[:TOP_PASSAGES]), weights)
-        sentence_cover = max((coverage(words, set(tokens(s)), weights)[1] for s in sentences), default=0.0)
-        in_answer = set().union(*passage_tokens[:ANSWER_PASSAGES])
+        top3, top3_idf = coverage(words, held_top, weights)
         return QuestionEvidence(sentence_top=float(best[0]), sentence_mean3=float(best[:3].mean()),
                                 content_top=content_top,
                                 background_top=background_closeness(embedding),
                                 dense_top=scores[0], dense_mean5=sum(scores) / len(scores), corpus_cover=corpus,
                                 corpus_cover_idf=corpus_idf, top3_cover=top3, top3_cover_idf=top3_idf,
-                                english=1.0 if language == "en" else 0.0, sentence_cover_idf=sentence_cover,
-                                top5_missing=float(len(set(words) - in_answer)))
+                                english=1.0 if language == "en" else 0.0)

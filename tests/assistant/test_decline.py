@@ -8,16 +8,7 @@ import sys
 
 import pytest
 
-from assistant.decline import (
-    ANSWERABILITY_FILE,
-    ANSWERABLE_FEATURES,
-    FEATURES,
-    MODEL_FILE,
-    DeclineModel,
-    QuestionEvidence,
-    coverage,
-    fit,
-)
+from assistant.decline import FEATURES, MODEL_FILE, DeclineModel, QuestionEvidence, fit
 from indexer.settings import PROJECT_ROOT
 
 
@@ -30,34 +21,6 @@ def test_the_shipped_model_is_complete_and_says_how_it_was_made():
     # closer to the corpus (than to ordinary language) and better covered words: "more likely on topic"
     weights = dict(zip(FEATURES, model.weights))
     assert weights["sentence_top"] > 0 and weights["corpus_cover"] > 0
-
-
-def test_the_shipped_answerability_model_reads_whether_one_place_holds_what_was_asked():
-    model = DeclineModel.load(ANSWERABILITY_FILE)
-    assert model is not None and model.features == ANSWERABLE_FEATURES and len(model.weights) == len(ANSWERABLE_FEATURES)
-    assert set(model.thresholds) == {"fa", "en"} and all(0 < t < 1 for t in model.thresholds.values())
-    about = json.loads(ANSWERABILITY_FILE.read_text(encoding="utf-8"))["about"]
-    assert "unanswerable" in about["fitted_on"] and "held-out" in about["fitted_on"]
-    rates = about["cross_validated_rates"]
-    assert rates["fa_answerable_declined"] <= 0.02 and rates["en_answerable_declined"] <= 0.02
-
-
-def test_a_model_file_of_unknown_features_is_not_loaded(tmp_path):
-    path = tmp_path / "model.json"
-    DeclineModel([1.0], 0.0, [0.0], [1.0], {"en": 0.5}, features=("sentence_top",)).save(path)
-    assert DeclineModel.load(path).features == ("sentence_top",)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["features"] = ["no_such_measure"]
-    path.write_text(json.dumps(data), encoding="utf-8")
-    assert DeclineModel.load(path) is None
-
-
-def test_evidence_measures_whether_one_sentence_and_the_answer_passages_hold_the_words(paper_assistant):
-    asked = paper_assistant.evidence("How does blockchain support transparency in government?")
-    unheld = paper_assistant.evidence("Which vendor supplied the blockchain ledger for Estonia's health records in 2016?")
-    assert 0.0 <= unheld.sentence_cover_idf < asked.sentence_cover_idf <= 1.0
-    assert asked.top5_missing < unheld.top5_missing
-    assert coverage(["blockchain"], {"blockchain"}, {"blockchain": 2.0}) == (1.0, 1.0)
 
 
 def test_fit_separates_a_clear_pattern():
