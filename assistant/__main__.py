@@ -47,6 +47,8 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
     elif result.decline:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
         print(f"  ({result.decline.reason})")
+        if result.note:  # a named cited work whose full text is not in the knowledge base
+            print("  " + result.note)
     else:
         if result.note:  # the answer is an English rendering, or quotes Persian text (with glosses)
             print("  " + result.note)

@@ -13,6 +13,7 @@ from assistant.citations import cited_works
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
+from assistant.linked_works import absent_note, linked_note, named_works
 from assistant.question_check import has_words, no_words_result
 from assistant.question_evidence import EvidenceMeter
 from assistant.result import AskResult, CitedWork, Decline
@@ -151,6 +152,16 @@ class Assistant:
                  for name, text in (("question", question), ("in-context", read_as))]
         return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 
+    def _work_note(self, question: str, sentences: list[AnswerSentence], language: str) -> str | None:
+        """A question naming a cited work: whether the answer comes from the work's full text, or that the
+        full text is not here and the answer is what the paper says about it (:mod:`assistant.linked_works`)."""
+        named = named_works(question, self.tables)
+        if not named:
+            return None
+        passages = self.retriever.passages
+        answered_from = {passages[pid].doc_id for s in sentences for pid in s.passage_ids if pid in passages}
+        return linked_note(named, answered_from, language) or absent_note(named, language)
+
     def ask(self, question: str, k: int | None = None, context: str | None = None,
             on_text: Callable[[str], None] | None = None) -> AskResult:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3).
@@ -174,10 +185,13 @@ class Assistant:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)
         backend_note = generation.note(language) if generation else None
-        notes = [n for n in (backend_note, answer_note(sentences, language)) if n]
+        work_note = self._work_note(question, sentences, language)
+        notes = [n for n in (work_note, backend_note, answer_note(sentences, language)) if n]
         answer = render_answer(sentences, language) if sentences else ""
         if backend_note and sentences:
             answer = backend_note + "\n" + answer
+        if work_note and sentences:
+            answer = work_note + "\n" + answer
         return AskResult(
             question=question, read_as=read_as, language=language,
             answer=answer,
