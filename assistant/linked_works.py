@@ -99,7 +99,7 @@ ABSENT_NOTE = {
 }
 FROM_NOTE = {
     "en": "Answered from the full text of {works}, which is in the knowledge base.",
-    "fa": "پاسخ از متن کامل {works} است که در پایگاه دانش هست.",
+    "fa": "پاسخ از متن کامل {works} است که در پایگاه دانش هست (به زبان خود اثر).",
 }
 
 

@@ -79,8 +79,9 @@ class StoreView:
             # a build is in flight or crashed: only live document versions count
             conditions.append(MetadataFilter(key="doc_version", value=self._live_versions,
                                              operator=FilterOperator.IN))
-        if doc_ids:
-            conditions.append(MetadataFilter(key="doc_id", value=list(doc_ids), operator=FilterOperator.IN))
+        if doc_ids:  # by their live versions (the vector store's own doc_id field is llama-index's, not ours)
+            versions = [self.state["docs"][d]["doc_version"] for d in doc_ids if d in self.state["docs"]]
+            conditions.append(MetadataFilter(key="doc_version", value=versions, operator=FilterOperator.IN))
         wanted = k
         # Chroma filters metadata before the vector search at a cost linear in the matching rows
         # (benchmarks/cross_language_filter.py: ~20 ms at 10k passages, 120–230 ms at 100k), so a
