@@ -184,7 +184,8 @@ class Assistant:
         # (they lead the hits: LinkedWorkFirst); the paper's passages about it stay among the passages shown
         own = {d for n in named if n.linked for d in n.linked.doc_ids}
         work_hits = [h for h in hits if h.passage.doc_id in own]
-        sentences, generation = ([], None)
+        sentences: list[AnswerSentence] = []
+        generation: Generation | None = None
         if hits and not decline and work_hits:
             sentences, generation = self._compose(read_as, work_hits, language, on_text)
         if hits and not decline and not sentences:
