@@ -10,7 +10,7 @@ from indexer import offline as _offline  # noqa: F401
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
 from indexer.documents import SUPPORTED_SUFFIXES, DocumentSpec, check_doc_id, id_from_name
 from indexer.errors import DocumentError, UnsupportedFormatError
-from indexer.links import UnknownWorkError
+from indexer.links import UnknownWorkError, Work
 from indexer.pipeline import BuildReport, build_index, remove_document
 from indexer.store import read_state
 
@@ -40,10 +40,13 @@ def cmd_add(args) -> int:
             print(f"error: {flag} names one document: give one PATH with it", file=sys.stderr)
             return 2
     try:
-        meta["cites"] = _cited_work(args, settings, meta)
+        work = _cited_work(args, settings, meta)
     except UnknownWorkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if work is not None:
+        meta["cites"] = work.key
+        meta["title"] = meta["title"] or work.title or None  # the record's title, unless one was given
     for raw in args.paths:
         path = Path(raw)
         inside = path.resolve().is_relative_to(corpus)
@@ -76,15 +79,15 @@ def cmd_add(args) -> int:
     return code
 
 
-def _cited_work(args, settings, meta: dict) -> str | None:
-    """The key of the cited work the document is the full text of: ``--cites``, or the work its title page
+def _cited_work(args, settings, meta: dict) -> Work | None:
+    """The cited work the document is the full text of: ``--cites``, or the work its title page
     names (:func:`indexer.links.propose_work`), linked once the maintainer agrees (``--yes``, or ``y`` at the
     prompt on a terminal; without a terminal the proposal is printed and nothing is linked)."""
     from indexer.links import document_head, propose_work, resolve_work, store_works
 
     works = store_works(Path(settings.store_dir))
     if args.cites:
-        return resolve_work(args.cites, works).key
+        return resolve_work(args.cites, works)
     if len(args.paths) != 1 or not works:
         return None
     try:
@@ -108,7 +111,7 @@ def _cited_work(args, settings, meta: dict) -> str | None:
         return None
     if answer in ("y", "yes", "بله", "آری"):
         print(f"linked to \"{work.key}\"")
-        return work.key
+        return work
     print("not linked")
     return None
 

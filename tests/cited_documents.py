@@ -25,6 +25,14 @@ GIFFINGER_BODY = [
         "Each characteristic is measured by factors and each factor by indicators taken from public statistics; "
         "the indicators are standardised as z-transformations before they are aggregated.",
     ]),
+    ("Smart governance", [
+        "Smart governance covers participation in decision-making, public and social services, transparent "
+        "governance and political strategies and perspectives.",
+        "Its indicators include the number of city representatives per resident, the political activity of "
+        "inhabitants, the importance of politics for inhabitants and the share of female city representatives.",
+        "Expenditure of the municipal government per resident and the share of children in day care measure "
+        "the public and social services a city offers.",
+    ]),
 ]
 GIFFINGER_PHRASE = "sustainable, innovative and safe transport systems"
 
@@ -42,6 +50,12 @@ JANSSEN_BODY = [
         "information should be unrestricted and publicly available.",
         "Another myth holds that every constituent can make use of open data, while in practice interpreting "
         "datasets needs skills that many citizens lack.",
+    ]),
+    ("Adoption barriers", [
+        "Barriers to the adoption of open data include the lack of a unified policy, the fear of losing control "
+        "over data, poor data quality, missing metadata and the absence of feedback from users.",
+        "Institutional barriers such as a risk-averse culture and an unclear trade-off between public values "
+        "weigh as much as technical barriers such as incompatible formats and fragmented portals.",
     ]),
 ]
 JANSSEN_PHRASE = "institutional arrangements for that are often missing"
