@@ -14,7 +14,7 @@ import pytest
 from indexer.__main__ import main as indexer_main
 from indexer.settings import PROJECT_ROOT, Settings
 from indexer.store import live_tables_dir, load_passages, read_state
-from tests.cited_documents import GIFFINGER_PHRASE, JANSSEN_PHRASE, giffinger_pdf, janssen_docx
+from tests.cited_documents import GIFFINGER_PHRASE, giffinger_pdf, janssen_docx
 
 GIFFINGER, JANSSEN = "Giffinger et al., 2007", "Janssen et al., 2012"
 
