@@ -228,8 +228,6 @@ def _cites_picker(settings, upload, meta: dict, lang: str) -> str | None:
                           else _t("admin.meta.cites_none", lang))
     if proposed:
         st.caption(_t("admin.meta.cites_proposed", lang, work=proposed))
-    if choice and not meta.get("title"):
-        meta["title"] = titles.get(choice) or None  # the record's title, unless the maintainer gave one
     return choice or None
 
 

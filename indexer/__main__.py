@@ -45,8 +45,7 @@ def cmd_add(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if work is not None:
-        meta["cites"] = work.key
-        meta["title"] = meta["title"] or work.title or None  # the record's title, unless one was given
+        meta["cites"] = work.key  # (a document without --title takes the record's title: indexer/uploads.py)
     for raw in args.paths:
         path = Path(raw)
         inside = path.resolve().is_relative_to(corpus)

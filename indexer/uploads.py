@@ -98,11 +98,14 @@ def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str
 
     ``meta["cites"]``, a cited work's key in any form :func:`indexer.links.resolve_work` reads, is stored as
     the bibliography's own key; one the bibliography lacks raises :class:`indexer.links.UnknownWorkError`
-    before anything is touched.
+    before anything is touched; without a ``title`` the document takes the record's.
     """
     given = {k: str(v) for k, v in (meta or {}).items() if k in META_KEYS and v}
     if given.get(CITES):
-        given[CITES] = resolve_work(given[CITES], store_works(Path(settings.store_dir))).key
+        work = resolve_work(given[CITES], store_works(Path(settings.store_dir)))
+        given[CITES] = work.key
+        if work.title and not given.get("title"):  # a full text without a title of its own takes its record's
+            given["title"] = work.title
     corpus = Path(settings.corpus_dir)
     report = UploadReport()
     # one upload at a time per store: two uploads of one name must not both see "no such file"
