@@ -72,9 +72,14 @@ def cmd_add(args) -> int:
         if result.build is not None:
             print(result.build.summary())
         code = max(code, 0 if result.ok else 1)
+        if meta.get("cites") and result.ok:
+            print(f"linked to \"{meta['cites']}\": {result.results[0].doc_id} is its full text")
     if outside or not uploads:
-        code = max(code, _print_report(build_index(settings, specs=outside, remove_missing=False)
-                                       if outside else BuildReport()))
+        outside_code = _print_report(build_index(settings, specs=outside, remove_missing=False)
+                                     if outside else BuildReport())
+        if meta.get("cites") and outside and outside_code == 0:
+            print(f"linked to \"{meta['cites']}\": {outside[0].doc_id} is its full text")
+        code = max(code, outside_code)
     return code
 
 
@@ -109,7 +114,6 @@ def _cited_work(args, settings, meta: dict) -> Work | None:
         print(f'not linked (no terminal to ask): add --yes to accept, or --cites "{work.key}"')
         return None
     if answer in ("y", "yes", "بله", "آری"):
-        print(f"linked to \"{work.key}\"")
         return work
     print("not linked")
     return None
