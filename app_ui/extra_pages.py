@@ -7,7 +7,7 @@ import re
 import streamlit as st
 
 from app_ui.i18n import t as _t
-from app_ui.pages import _bot, _conf, html
+from app_ui.pages import _bot, _conf, html, label_safe
 from app_ui.render import block, esc, location, passage_html
 
 EXPORT_FORMATS = {"BibTeX": ("bibtex", "bib", "application/x-bibtex"),
@@ -120,14 +120,36 @@ def page_sources(lang: str) -> None:
         with body:
             conf = w.get("confidence") or "unknown"
             n = int(w.get("occurrences") or 0)
+            full = (f' <span class="kb-conf kb-full-text" data-kb="full-text">'
+                    f'{esc(_t("sources.full_text_badge", lang))}</span>') if w.get("full_text") else ""
             html(f'<div class="kb-source" dir="{d}" data-kb-key="{esc(w["key"])}">'
                  f'<b class="kb-c" dir="auto">{esc(w["key"])}</b> '
                  f'<span class="kb-conf kb-conf-{esc(conf)}">{esc(_conf(lang, conf))}</span>'
-                 f' <span class="kb-meta">{esc(_t("sources.occurrences", lang, n=n))}</span></div>')
+                 f' <span class="kb-meta">{esc(_t("sources.occurrences", lang, n=n))}</span>{full}</div>')
             if w.get("reference"):
                 html(reference_html(w["reference"], lang))
             with st.expander(_t("sources.where", lang)):
                 _where_cited(sources, tables, w["key"], lang)
+            if w.get("full_text"):
+                _full_text(sources, bot, w["key"], lang)
+
+
+SHOWN_PASSAGES = 10  # passages of a linked work listed beside "where the paper cites it"
+
+
+def _full_text(sources, bot, key: str, lang: str) -> None:
+    """The linked work's own passages (its full text in the knowledge base), beside where the paper cites it."""
+    found = sources.cited(bot.tables, key, bot.retriever.passages)
+    for doc in found.get("full_text") or []:
+        passages = doc.get("passages") or []
+        label = _t("sources.full_text", lang, title=doc.get("title") or doc["doc_id"], n=len(passages))
+        with st.expander(label_safe(label), expanded=True):
+            for p in passages[:SHOWN_PASSAGES]:
+                html(f'<div class="kb-meta" dir="auto" data-kb="full-text-passage">{esc(p.get("section") or "—")} · '
+                     f'{esc(location(p, lambda k: _t(k, lang)))}</div>')
+                html(passage_html(p["text"], [], p.get("language")))
+            if len(passages) > SHOWN_PASSAGES:
+                st.caption(_t("sources.full_text_more", lang, n=len(passages) - SHOWN_PASSAGES))
 
 
 def _where_cited(sources, tables, key: str, lang: str) -> None:

@@ -96,6 +96,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "sources.select_none": {"fa": "پاک کردن انتخاب", "en": "Select none"},
     "sources.export_failed": {"fa": "ساختن خروجی ممکن نشد.", "en": "The export could not be made."},
     "sources.occurrences": {"fa": "{n} بار در متن", "en": "{n}× in the text"},
+    "sources.full_text_badge": {"fa": "متن کامل در پایگاه دانش", "en": "full text in the knowledge base"},
+    "sources.full_text": {"fa": "خود اثر: {title} ({n} قطعه)", "en": "The work itself: {title} ({n} passages)"},
+    "sources.full_text_more": {"fa": "و {n} قطعهٔ دیگر", "en": "and {n} more passages"},
     # glossary
     "glossary.title": {"fa": "واژه‌نامهٔ فارسی–انگلیسی", "en": "Persian–English glossary"},
     "glossary.search": {"fa": "جست‌وجوی واژه", "en": "Search a term"},
@@ -188,6 +191,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.meta.author": {"fa": "نویسنده", "en": "Author"},
     "admin.meta.year": {"fa": "سال", "en": "Year"},
     "admin.meta.language": {"fa": "زبان", "en": "Language"},
+    "admin.meta.cites": {"fa": "این سند متن کامل کدام اثر استنادشده است؟", "en": "This document is the full text of…"},
+    "admin.meta.cites_none": {"fa": "هیچ‌کدام", "en": "none of the cited works"},
+    "admin.meta.cites_proposed": {"fa": "پیشنهاد از روی صفحهٔ عنوان سند: {work} (نویسنده/عنوان و سال). اگر درست "
+                                        "نیست، «هیچ‌کدام» یا اثر دیگری را برگزینید.",
+                                  "en": "Proposed from the document's title page: {work} (author/title and year). "
+                                        "If it is not, choose «none» or another work."},
+    "admin.status.linked": {"fa": "{doc_id} متن کامل «{work}» است و به رکورد آن پیوند خورد.",
+                            "en": "{doc_id} is linked to the record of {work} as its full text."},
     "admin.col.doc_id": {"fa": "شناسه", "en": "id"},
     "admin.col.title": {"fa": "عنوان", "en": "title"},
     "admin.col.passages": {"fa": "قطعه‌ها", "en": "passages"},

@@ -208,6 +208,48 @@ ALLOWED = ("txt", "md", "pdf", "docx")
 CONFLICT_CHOICES = ("refuse", "replace", "keep-both")
 
 
+def _cites_picker(settings, upload, meta: dict, lang: str) -> str | None:
+    """"This document is the full text of…": a picker over the bibliography, the work the uploaded file's title
+    page names preselected (:func:`indexer.links.propose_work`, worked out once per file)."""
+    from indexer.links import store_works
+
+    works = store_works(Path(settings.store_dir))
+    if not works:
+        return None
+    keys = [w.key for w in works]
+    proposed_key = f"admin_cites_proposed_{upload.name}_{upload.size}"
+    if proposed_key not in st.session_state:
+        st.session_state[proposed_key] = _proposal(upload, meta, works, settings)
+    proposed = st.session_state[proposed_key]
+    titles = {w.key: w.title for w in works}
+    choice = st.selectbox(_t("admin.meta.cites", lang), ["", *keys], key="admin_cites",
+                          index=1 + keys.index(proposed) if proposed in keys else 0,
+                          format_func=lambda k: (f"{k} — {titles[k][:80]}" if titles.get(k) else k) if k
+                          else _t("admin.meta.cites_none", lang))
+    if proposed:
+        st.caption(_t("admin.meta.cites_proposed", lang, work=proposed))
+    return choice or None
+
+
+def _proposal(upload, meta: dict, works, settings) -> str | None:
+    """The key of the work an uploaded file's title page names, or None (also when it cannot be read: the
+    upload itself then says why)."""
+    import tempfile
+
+    from indexer.errors import DocumentError
+    from indexer.links import document_head, propose_work
+
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(upload.getvalue())
+        try:
+            proposal = propose_work(document_head(path, meta, settings.max_file_mb), works)
+        except (DocumentError, OSError, ValueError):
+            return None
+    return proposal.work.key if proposal else None
+
+
 def page_maintainers(lang: str) -> None:
     st.header(_t("admin.title", lang))
     settings = resources.settings()
@@ -238,6 +280,7 @@ def page_maintainers(lang: str) -> None:
                 "language": c4.selectbox(_t("admin.meta.language", lang), ["", "fa", "en"], key="admin_language",
                                          format_func=lambda c: {"": "—", "fa": "فارسی", "en": "English"}[c])
                 or None}
+        meta["cites"] = _cites_picker(settings, files[0], meta, lang)
     if files and st.button(_t("admin.index", lang), key="admin_go"):
         bar = st.progress(0.0, text=_t("admin.progress", lang))
         log = st.empty()
@@ -258,6 +301,8 @@ def page_maintainers(lang: str) -> None:
             text = _t(f"admin.status.{r.status}", lang, name=r.name, doc_id=r.doc_id or "")
             if r.ok:
                 st.success(text)
+                if meta.get("cites"):
+                    st.success(_t("admin.status.linked", lang, doc_id=r.doc_id or "", work=str(meta["cites"])))
                 continue
             key = f"admin.reason.{r.kind}"
             reason = _t(key, lang) if r.status != "conflict" and key in STRINGS else ""

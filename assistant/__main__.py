@@ -47,9 +47,11 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
     elif result.decline:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
         print(f"  ({result.decline.reason})")
+        if result.note:  # a named cited work whose full text is not in the knowledge base
+            print("  " + result.note.replace("\n", "\n  "))
     else:
-        if result.note:  # the answer is an English rendering, or quotes Persian text (with glosses)
-            print("  " + result.note)
+        if result.note:  # the answer is an English rendering, or quotes Persian text (with glosses), or a
+            print("  " + result.note.replace("\n", "\n  "))  # cited work's full text (or its absence)
         ids = {h.passage.id: i for i, h in enumerate(result.passages, start=1)}
         for s in result.sentences:
             marks = "".join(f"[{ids.get(pid, '?')}]" for pid in s.passage_ids)

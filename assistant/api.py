@@ -13,6 +13,7 @@ from assistant.citations import cited_works
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
+from assistant.linked_works import NamedWork, absent_note, linked_note, named_works
 from assistant.question_check import has_words, no_words_result
 from assistant.question_evidence import EvidenceMeter
 from assistant.result import AskResult, CitedWork, Decline
@@ -151,6 +152,15 @@ class Assistant:
                  for name, text in (("question", question), ("in-context", read_as))]
         return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 
+    def _work_note(self, named: list[NamedWork], sentences: list[AnswerSentence], language: str) -> str | None:
+        """A question naming a cited work: that the answer comes from the work's full text, or that the full
+        text is not here and the answer is what the paper says about it (:mod:`assistant.linked_works`)."""
+        if not named:
+            return None
+        passages = self.retriever.passages
+        answered_from = {passages[pid].doc_id for s in sentences for pid in s.passage_ids if pid in passages}
+        return linked_note(named, answered_from, language) or absent_note(named, language)
+
     def ask(self, question: str, k: int | None = None, context: str | None = None,
             on_text: Callable[[str], None] | None = None) -> AskResult:
         """Answer a question with passages, per-sentence citations and cited works (DESIGN §3).
@@ -169,15 +179,28 @@ class Assistant:
         read_as = f"{context.strip()} {question}" if context and context.strip() else question
         hits = self._hits_in_context(question, read_as, k) if read_as != question else self._hits(question, k)
         decline = self._decline(question, language, hits, read_as)
-        sentences, generation = self._compose(read_as, hits, language, on_text) if hits and not decline else ([], None)
+        named = named_works(question, self.tables)
+        # a question naming a cited work whose full text is here is answered from the work's own passages
+        # (they lead the hits: LinkedWorkFirst); the paper's passages about it stay among the passages shown
+        own = {d for n in named if n.linked for d in n.linked.doc_ids}
+        work_hits = [h for h in hits if h.passage.doc_id in own]
+        sentences: list[AnswerSentence] = []
+        generation: Generation | None = None
+        if hits and not decline and work_hits:
+            sentences, generation = self._compose(read_as, work_hits, language, on_text)
+        if hits and not decline and not sentences:
+            sentences, generation = self._compose(read_as, hits, language, on_text)
         if not sentences and not decline:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)
         backend_note = generation.note(language) if generation else None
-        notes = [n for n in (backend_note, answer_note(sentences, language)) if n]
+        work_note = self._work_note(named, sentences, language)
+        notes = [n for n in (work_note, backend_note, answer_note(sentences, language)) if n]
         answer = render_answer(sentences, language) if sentences else ""
         if backend_note and sentences:
             answer = backend_note + "\n" + answer
+        if work_note and sentences:
+            answer = work_note + "\n" + answer
         return AskResult(
             question=question, read_as=read_as, language=language,
             answer=answer,

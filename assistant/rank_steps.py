@@ -3,6 +3,7 @@
 * :class:`RecordPenalty` — bibliography records, document cards and the acknowledgements step back
   unless the question asks for them;
 * :class:`SummarySectionLift` — a summary request lifts the rest of its best passage's section;
+* :class:`LinkedWorkFirst` — a question naming a cited work whose full text is here: its passages lead;
 * :class:`OwnLanguageSlot` — the last of the top ``k`` goes to a passage in the question's language.
 """
 from __future__ import annotations
@@ -87,6 +88,24 @@ class SummarySectionLift:
         for rank, hit in enumerate(same, start=1):
             hit.score += self.weight / (self.rrf_k + rank)
         return sorted(hits, key=lambda h: -h.score)
+
+
+@dataclass(frozen=True)
+class LinkedWorkFirst:
+    """A question that names a cited work whose full text is in the knowledge base («What does Giffinger et al.
+    (2007) say about smart mobility?») is answered from the work itself: its passages among the fused hits
+    (the ``linked-work`` list puts them there) move to the front, at most ``slots`` of them, so the rest of the
+    top k still shows where and for what the paper cites the work. No named linked work: the hits as they are.
+    """
+
+    slots: int
+
+    def run(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
+        if self.slots <= 0 or not query.linked_docs:
+            return hits
+        lead = [h for h in hits if h.passage.doc_id in query.linked_docs and not h.passage.is_record][:self.slots]
+        moved = {h.passage.id for h in lead}
+        return [*lead, *(h for h in hits if h.passage.id not in moved)]
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@
            ├─ lexical (BM25) ──┤
            ├─ cross-language ──┤
            ├─ english-dense ───┤
-           ├─ english-lexical ─┼─ WeightedRRF ─ RecordPenalty ─ SummarySectionLift ─ OwnLanguageSlot ─ top k
-           ├─ gloss ───────────┤
-           ├─ translated ──────┤
+           ├─ english-lexical ─┤
+           ├─ gloss ───────────┼─ WeightedRRF ─ RecordPenalty ─ SummarySectionLift ─ LinkedWorkFirst
+           ├─ translated ──────┤                                                    ─ OwnLanguageSlot ─ top k
            ├─ section ─────────┤
-           └─ citation ────────┘
+           ├─ citation ────────┤
+           └─ linked-work ─────┘
 
 Which retrievers run is ``Settings.retrievers``; each list's weight is the setting ``<name>_weight``
 (``translated`` has one per question language); a retriever whose weight is 0, or that does not apply to
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 from assistant.fusion import Hit, RankedList, WeightedRRF
 from assistant.rank_steps import (
+    LinkedWorkFirst,
     OwnLanguageSlot,
     RankStep,
     RecordPenalty,
@@ -63,6 +65,7 @@ class RetrievalPipeline:
         return cls(settings, tuple(RETRIEVERS[n]() for n in names), WeightedRRF(settings.rrf_k),
                    (RecordPenalty(settings.reference_penalty),
                     SummarySectionLift(settings.summary_section_weight, settings.rrf_k),
+                    LinkedWorkFirst(settings.linked_work_slots),
                     OwnLanguageSlot(settings.own_language_dense_rank)))
 
     def lists(self, query: Query, n: int) -> list[RankedList]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from assistant.expansion import curated_terms, expand, glossary_terms
+from assistant.linked_works import NamedWork, named_works
 from assistant.sections import named_sections
 from assistant.store_view import Ranking, StoreView
 from indexer.lang import detect_language
@@ -39,6 +40,16 @@ class Query:
     def sections(self) -> list[str]:
         """The outline titles the question names (:func:`assistant.sections.named_sections`)."""
         return named_sections(self.text, self.store.tables)
+
+    @functools.cached_property
+    def named_works(self) -> list[NamedWork]:
+        """The cited works the question names (:func:`assistant.linked_works.named_works`)."""
+        return named_works(self.text, self.store.tables)
+
+    @functools.cached_property
+    def linked_docs(self) -> tuple[str, ...]:
+        """The documents that are the full text of a work the question names."""
+        return tuple(d for n in self.named_works if n.linked for d in n.linked.doc_ids)
 
     @functools.cached_property
     def embedding(self) -> list[float]:
@@ -190,9 +201,26 @@ class CitedWorkRetriever:
         return citation_matches(query.text, query.store.passages)
 
 
+class LinkedWorkRetriever:
+    """The passages of a cited work's full text when the question names that work («What does Giffinger et
+    al. (2007) say about smart mobility?»): the work's own passages ranked by the question's embedding among
+    themselves (:mod:`assistant.linked_works`). A question naming no linked work adds no list, so with no
+    document linked every ranking is what it was."""
+
+    name = "linked-work"
+
+    def applies(self, query: Query) -> bool:
+        return bool(query.linked_docs)
+
+    def run(self, query: Query, n: int) -> Ranking:
+        return [(pid, score) for pid, score in query.store.dense(query.text, n, query.embedding,
+                                                                 doc_ids=query.linked_docs)
+                if not query.store.passages[pid].is_record]
+
+
 RETRIEVERS: dict[str, type] = {r.name: r for r in (
     DenseRetriever, LexicalRetriever, CrossLanguageRetriever, EnglishDenseRetriever, EnglishLexicalRetriever,
-    GlossRetriever, TranslatedTermsRetriever, SectionRetriever, CitedWorkRetriever)}
+    GlossRetriever, TranslatedTermsRetriever, SectionRetriever, CitedWorkRetriever, LinkedWorkRetriever)}
 """Every retriever by name: ``Settings.retrievers`` lists those the pipeline runs, in this order."""
 
 

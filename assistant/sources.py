@@ -15,6 +15,7 @@ from indexer.bibliography import Resolver, WorkEntry
 from indexer.citations import extract_citations, normalise_key
 from indexer.export import export as _export
 from indexer.normalize import fold
+from indexer.store import Passage
 
 Tables = dict[str, dict[str, Any]]
 
@@ -56,8 +57,19 @@ def glossary(store) -> list[dict[str, Any]]:
     return out
 
 
+def _full_text_docs(tables: Tables) -> dict[str, list[dict[str, Any]]]:
+    """``{key: [{"doc_id", "title", "file"}]}``: the documents that are a cited work's full text."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for doc_id, table in tables.items():
+        if table.get("cites"):
+            out.setdefault(table["cites"], []).append(
+                {"doc_id": doc_id, "title": table.get("title") or doc_id, "file": table.get("file")})
+    return out
+
+
 def sources(store) -> list[dict[str, Any]]:
-    """Every cited work: key, formatted reference (or null), confidence, occurrences, reference-list status."""
+    """Every cited work: key, formatted reference (or null), confidence, occurrences, reference-list status,
+    and ``full_text``: the documents in the knowledge base that are the work itself (``add --cites``)."""
     out: dict[str, dict] = {}
     for doc_id, table in live_tables(store).items():
         for entry in table.get("bibliography", []):
@@ -71,6 +83,9 @@ def sources(store) -> list[dict[str, Any]]:
                                  "resolved": entry.get("resolved", entry.get("record") is not None),
                                  "aliases": entry.get("aliases", []),
                                  "record": entry.get("record"), "doc_id": doc_id}
+    linked = _full_text_docs(live_tables(store))
+    for key, work in out.items():
+        work["full_text"] = [{"doc_id": d["doc_id"], "title": d["title"]} for d in linked.get(key, [])]
     return list(out.values())
 
 
@@ -126,17 +141,20 @@ def resolve_key(key: str, tables: Tables) -> str | None:
     return match.key if match else None
 
 
-def cited(store, key: str) -> dict[str, Any]:
-    """Where and for what a work is cited: its record and every occurrence with its sentence.
+def cited(store, key: str, passages: dict[str, Passage] | None = None) -> dict[str, Any]:
+    """Where and for what a work is cited, and the work itself when its full text is in the knowledge base.
 
     Returns ``{"key", "query", "found", "reference", "confidence", "in_reference_list", "record",
-    "occurrences": [{"doc_id", "line_no", "page", "section", "sentence", "raw"}]}``.
+    "occurrences": [{"doc_id", "line_no", "page", "section", "sentence", "raw"}],
+    "full_text": [{"doc_id", "title", "file", "passages": [{"id", "text", "section", "page", …}]}]}``.
+    ``passages``: the store's passages (read from ``store`` when it is a store; without them, a table-only
+    ``store`` lists the documents without their passages).
     """
     tables = live_tables(store)
     resolved = resolve_key(key, tables)
     result: dict[str, Any] = {"query": key, "key": resolved or normalise_key(key), "found": False,
                               "reference": None, "confidence": None, "in_reference_list": False,
-                              "record": None, "occurrences": []}
+                              "record": None, "occurrences": [], "full_text": []}
     if resolved is None:
         return result
     for entry in _bibliography(tables):
@@ -149,8 +167,22 @@ def cited(store, key: str) -> dict[str, Any]:
             if c["key"] == resolved:
                 result["occurrences"].append({"doc_id": doc_id, **{k: c.get(k) for k in (
                     "line_no", "page", "section", "sentence", "raw")}})
+    docs = _full_text_docs(tables).get(resolved, [])
+    if docs and passages is None and not isinstance(store, dict):
+        passages = live_passages(store)
+    for doc in docs:
+        own = [p.to_json() for p in (passages or {}).values() if p.doc_id == doc["doc_id"] and not p.is_record]
+        result["full_text"].append({**doc, "passages": own})
     result["found"] = bool(result["occurrences"]) or result["record"] is not None
     return result
+
+
+def live_passages(store) -> dict[str, Passage]:
+    """The passages of a store's live version (Settings or a store folder)."""
+    from indexer.store import live_tables_dir, load_passages
+
+    folder = live_tables_dir(Path(getattr(store, "store_dir", store)))
+    return load_passages(folder) if folder is not None else {}
 
 
 def keys_in_section(store, section: str) -> list[str]:
@@ -180,7 +212,9 @@ def export(store, keys: Iterable[str] | None, fmt: str) -> str:
             resolved = resolve_key(key, tables)
             if resolved and resolved not in wanted:
                 wanted.append(resolved)
-    records = [bib[k]["record"] for k in wanted if k in bib and bib[k].get("record")]
+    linked = _full_text_docs(tables)
+    records = [{**bib[k]["record"], "kb_full_text": [{"doc_id": d["doc_id"], "file": d["file"]} for d in linked[k]]}
+               if k in linked else bib[k]["record"] for k in wanted if k in bib and bib[k].get("record")]
     return _export(records, fmt)
 
 

@@ -75,11 +75,14 @@ def cmd_sources(args, tables) -> int:
     return _rows(args, [{k: v for k, v in r.items() if k != "record"} for r in sources(tables)], _source_line)
 
 
+SHOWN_PASSAGES = 5  # passages of a linked work's full text printed by `cited` (--json lists all)
+
+
 @_with_tables
 def cmd_cited(args, tables) -> int:
-    from assistant.sources import cited
+    from assistant.sources import cited, live_passages
 
-    result = cited(tables, args.key)
+    result = cited(tables, args.key, live_passages(settings_from(args)))
     if args.json:
         _dump(result)
         return 0 if result["found"] else 3
@@ -89,8 +92,22 @@ def cmd_cited(args, tables) -> int:
     conf = f" [confidence: {result['confidence']}]" if result.get("confidence") else ""
     print(f"{result['key']}{conf}")
     print(f"  {result['reference'] or 'not in reference list'}")
+    print(f"\nWhere the paper cites it ({len(result['occurrences'])}):")
     for occ in result["occurrences"]:
-        print(f"\n- line {occ['line_no']}, p. {occ['page']} — {occ['section'] or ''}\n  {occ['sentence']}")
+        print(f"- line {occ['line_no']}, p. {occ['page']} — {occ['section'] or ''}\n  {occ['sentence']}")
+    if not result["full_text"]:
+        print(f'\nThe work itself: its full text is not in the knowledge base (python -m indexer add FILE '
+              f'--cites "{result["key"]}" adds it).')
+    for doc in result["full_text"]:
+        shown = doc["passages"][:SHOWN_PASSAGES]
+        print(f"\nThe work itself: full text in the knowledge base, document {doc['doc_id']} "
+              f"({doc['title']}; {len(doc['passages'])} passages):")
+        for p in shown:
+            where = " · ".join(str(x) for x in (p.get("section"), f"p. {p['page']}" if p.get("page") else None) if x)
+            text = p["text"] if len(p["text"]) <= 300 else p["text"][:300] + "…"
+            print(f"- {p['id']}{' · ' + where if where else ''}\n  {text}")
+        if len(doc["passages"]) > len(shown):
+            print(f"  … {len(doc['passages']) - len(shown)} more (--json lists them all)")
     return 0
 
 

@@ -66,18 +66,22 @@ class StoreView:
         return False
 
     def dense(self, query: str, k: int, query_embedding: list[float] | None = None,
-              other_language: str | None = None, view: str = "") -> Ranking:
+              other_language: str | None = None, view: str = "", doc_ids: tuple[str, ...] = ()) -> Ranking:
         """Passage ids and cosine similarities, best first.
 
         ``other_language``: only passages of ideas (no bibliography records or cards) whose language is
         not this one (the cross-language view); ``view``: ``""`` (the passages as indexed) or
-        :data:`indexer.store.ENGLISH_VIEW` (the parallel English edition).
+        :data:`indexer.store.ENGLISH_VIEW` (the parallel English edition); ``doc_ids``: only these documents'
+        passages.
         """
         conditions: list[MetadataFilter | MetadataFilters] = []
         if not self.state.get("clean", True):
             # a build is in flight or crashed: only live document versions count
             conditions.append(MetadataFilter(key="doc_version", value=self._live_versions,
                                              operator=FilterOperator.IN))
+        if doc_ids:  # by their live versions (the vector store's own doc_id field is llama-index's, not ours)
+            versions = [self.state["docs"][d]["doc_version"] for d in doc_ids if d in self.state["docs"]]
+            conditions.append(MetadataFilter(key="doc_version", value=versions, operator=FilterOperator.IN))
         wanted = k
         # Chroma filters metadata before the vector search at a cost linear in the matching rows
         # (benchmarks/cross_language_filter.py: ~20 ms at 10k passages, 120–230 ms at 100k), so a

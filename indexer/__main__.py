@@ -11,6 +11,7 @@ from indexer import translate
 from indexer.cli_common import add_settings_flags, settings_from, utf8_stdout
 from indexer.documents import SUPPORTED_SUFFIXES, DocumentSpec, check_doc_id, id_from_name
 from indexer.errors import DocumentError, UnsupportedFormatError
+from indexer.links import UnknownWorkError, Work
 from indexer.pipeline import BuildReport, build_index, remove_document
 from indexer.store import read_state
 
@@ -35,9 +36,17 @@ def cmd_add(args) -> int:
     corpus = Path(settings.corpus_dir).resolve()
     meta = {"title": args.title, "author": args.author, "year": args.year, "language": args.language}
     uploads, outside, failed = [], [], 0
-    if args.doc_id and len(args.paths) > 1:
-        print("error: --doc-id names one document: give one PATH with it", file=sys.stderr)
+    for flag, value in (("--doc-id", args.doc_id), ("--cites", args.cites)):
+        if value and len(args.paths) > 1:
+            print(f"error: {flag} names one document: give one PATH with it", file=sys.stderr)
+            return 2
+    try:
+        work = _cited_work(args, settings, meta)
+    except UnknownWorkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
+    if work is not None:
+        meta["cites"] = work.key  # (a document without --title takes the record's title: indexer/uploads.py)
     for raw in args.paths:
         path = Path(raw)
         inside = path.resolve().is_relative_to(corpus)
@@ -64,10 +73,51 @@ def cmd_add(args) -> int:
         if result.build is not None:
             print(result.build.summary())
         code = max(code, 0 if result.ok else 1)
+        if meta.get("cites") and result.ok:
+            print(f"linked to \"{meta['cites']}\": {result.results[0].doc_id} is its full text")
     if outside or not uploads:
-        code = max(code, _print_report(build_index(settings, specs=outside, remove_missing=False)
-                                       if outside else BuildReport()))
+        outside_code = _print_report(build_index(settings, specs=outside, remove_missing=False)
+                                     if outside else BuildReport())
+        if meta.get("cites") and outside and outside_code == 0:
+            print(f"linked to \"{meta['cites']}\": {outside[0].doc_id} is its full text")
+        code = max(code, outside_code)
     return code
+
+
+def _cited_work(args, settings, meta: dict) -> Work | None:
+    """The cited work the document is the full text of: ``--cites``, or the work its title page
+    names (:func:`indexer.links.propose_work`), linked once the maintainer agrees (``--yes``, or ``y`` at the
+    prompt on a terminal; without a terminal the proposal is printed and nothing is linked)."""
+    from indexer.links import document_head, propose_work, resolve_work, store_works
+
+    works = store_works(Path(settings.store_dir))
+    if args.cites:
+        return resolve_work(args.cites, works)
+    if len(args.paths) != 1 or not works:
+        return None
+    try:
+        head = document_head(Path(args.paths[0]), meta, settings.max_file_mb)
+    except (DocumentError, OSError):
+        return None  # the build says what is wrong with the file
+    proposal = propose_work(head, works)
+    if proposal is None:
+        return None
+    work = proposal.work
+    print(f"{_shown(Path(args.paths[0]))} looks like the full text of the cited work \"{work.key}\" "
+          f"({proposal.matched} on its title page)")
+    if work.reference:
+        print(f"  {work.reference}")
+    if args.yes:
+        answer = "y"
+    elif sys.stdin.isatty():
+        answer = input("link the document to this record? [y/N] ").strip().lower()
+    else:
+        print(f'not linked (no terminal to ask): add --yes to accept, or --cites "{work.key}"')
+        return None
+    if answer in ("y", "yes", "بله", "آری"):
+        return work
+    print("not linked")
+    return None
 
 
 def _shown(path: Path) -> str:
@@ -77,11 +127,15 @@ def _shown(path: Path) -> str:
 
 def cmd_remove(args) -> int:
     settings = settings_from(args)
+    cites = read_state(Path(settings.store_dir))["docs"].get(args.doc_id, {}).get("meta", {}).get("cites")
     try:
-        return _print_report(remove_document(settings, args.doc_id))
+        code = _print_report(remove_document(settings, args.doc_id))
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 1
+    if cites and code == 0:
+        print(f"\"{cites}\": its full text ({args.doc_id}) is no longer in the knowledge base; the record stays")
+    return code
 
 
 def cmd_list(args) -> int:
@@ -94,7 +148,8 @@ def cmd_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r['doc_id']:<32} {r['kind']:<10} {r['passages']:>6} passages  {r['title'] or ''}")
+            cites = f"  [full text of {r['meta']['cites']}]" if r["meta"].get("cites") else ""
+            print(f"{r['doc_id']:<32} {r['kind']:<10} {r['passages']:>6} passages  {r['title'] or ''}{cites}")
     return 0
 
 
@@ -119,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--author")
     p.add_argument("--year")
     p.add_argument("--language", choices=["fa", "en"])
+    p.add_argument("--cites", metavar="KEY",
+                   help='the cited work this document is the full text of: --cites "Giffinger et al., 2007" '
+                        "(without it, the work its title page names is proposed)")
+    p.add_argument("--yes", action="store_true", help="accept the proposed cited work without asking")
     p.add_argument("--copy", action="store_true",
                    help="copy the file into the corpus folder (only once it is indexed), so `build` keeps it")
     conflict = p.add_mutually_exclusive_group()

@@ -87,7 +87,8 @@ def fold_name(name: str) -> str:
     return name.translate(_FOLD)
 
 
-def _name_similarity(a: str, b: str) -> float:
+def name_similarity(a: str, b: str) -> float:
+    """How alike two surnames are (0–1) once folded (:func:`fold_name`); letters re-ordered count 0.9."""
     a, b = fold_name(a), fold_name(b)
     if a == b:
         return 1.0
@@ -138,9 +139,9 @@ class Resolver:
         for entry in self.entries:
             if entry.year != cit.year or not entry.authors:
                 continue
-            score = _name_similarity(cit.authors[0], entry.authors[0])
+            score = name_similarity(cit.authors[0], entry.authors[0])
             if len(cit.authors) > 1 and len(entry.authors) > 1 and not cit.et_al:
-                score = (score + _name_similarity(cit.authors[1], entry.authors[1])) / 2
+                score = (score + name_similarity(cit.authors[1], entry.authors[1])) / 2
             if score > best_score:
                 best, best_score = entry, score
         return best if best_score >= threshold else None
@@ -208,7 +209,7 @@ def merge_entries(csl: list[WorkEntry], references: list[WorkEntry]) -> list[Wor
             for e in out:
                 if e.reference is None and e.authors and e.year.isdigit() and ref.year.isdigit() \
                         and abs(int(e.year) - int(ref.year)) <= 1 \
-                        and _name_similarity(e.authors[0], ref.authors[0]) >= 0.95:
+                        and name_similarity(e.authors[0], ref.authors[0]) >= 0.95:
                     match = e
                     break
         if match is None:

@@ -2,7 +2,9 @@
 
 BibTeX is written by bibtexparser 2.x (model ``Entry``/``Field`` → ``write_string``) and RIS by
 rispy (``dumps``); both parse back with the same libraries. The in-text form and the confidence of
-each record travel along (BibTeX fields ``citeas``/``confidence``/``note``; RIS ``N1`` notes).
+each record travel along (BibTeX fields ``citeas``/``confidence``/``note``; RIS ``N1`` notes). A work whose
+full text is in the knowledge base (``kb_full_text``: ``[{"doc_id", "file"}]``, :mod:`indexer.links`) says
+so: BibTeX ``file`` and a ``note``, RIS ``L1`` and an ``N1`` note, CSL-JSON ``note`` (and the key itself).
 """
 from __future__ import annotations
 
@@ -46,6 +48,16 @@ def citation_key(record: dict) -> str:
     return key or "ref"
 
 
+def full_text_note(record: dict) -> str | None:
+    """``full text in the knowledge base: DOC_ID`` for a linked work, else None."""
+    docs = record.get("kb_full_text") or []
+    return ("full text in the knowledge base: " + ", ".join(d["doc_id"] for d in docs)) if docs else None
+
+
+def _files(record: dict) -> list[str]:
+    return [d["file"] for d in record.get("kb_full_text") or [] if d.get("file")]
+
+
 def _escape(value: str) -> str:
     # braces must balance inside a BibTeX value; keep the text otherwise as is (UTF-8)
     return value.replace("{", "(").replace("}", ")")
@@ -82,7 +94,9 @@ def to_bibtex(records: list[dict]) -> str:
         add("language", record.get("language"))
         add("citeas", record.get("cite_as"))
         add("confidence", record.get("confidence"))
-        add("note", f"confidence: {record['confidence']}" if record.get("confidence") else None)
+        add("note", "; ".join(n for n in (f"confidence: {record['confidence']}" if record.get("confidence") else None,
+                                          full_text_note(record)) if n) or None)
+        add("file", ";".join(_files(record)) or None)
         library.add(Entry(entry_type, key, fields))
     return bibtexparser.write_string(library)
 
@@ -119,6 +133,11 @@ def to_ris(records: list[dict]) -> str:
             notes.append(f"cited as: {record['cite_as']}")
         if record.get("confidence"):
             notes.append(f"confidence: {record['confidence']}")
+        full_text = full_text_note(record)
+        if full_text:
+            notes.append(full_text)
+        if _files(record):
+            entry["file_attachments1"] = ";".join(_files(record))
         if notes:
             entry["notes"] = notes
         entries.append(entry)
@@ -126,8 +145,15 @@ def to_ris(records: list[dict]) -> str:
 
 
 def to_csl_json(records: list[dict]) -> str:
-    """CSL-JSON (the records as they are, ``cite_as`` and ``confidence`` included)."""
-    return json.dumps(records, ensure_ascii=False, indent=2)
+    """CSL-JSON (the records as they are, ``cite_as`` and ``confidence`` included; a linked work's ``note``
+    says its full text is in the knowledge base)."""
+    out = []
+    for record in records:
+        extra = full_text_note(record)
+        if extra:
+            record = {**record, "note": "; ".join(n for n in (record.get("note"), extra) if n)}
+        out.append(record)
+    return json.dumps(out, ensure_ascii=False, indent=2)
 
 
 FORMATS = {"bibtex": to_bibtex, "bib": to_bibtex, "ris": to_ris, "csl-json": to_csl_json,

@@ -41,7 +41,8 @@ class Settings:
     chunk_overlap_sentences: int = 1
     # retrieval: the ranked lists fused by weighted RRF (assistant/retrievers.py), in this order; each
     # weighted by the field <name>_weight below (dashes as underscores)
-    retrievers: str = "dense,lexical,cross-language,english-dense,english-lexical,gloss,translated,section,citation"
+    retrievers: str = ("dense,lexical,cross-language,english-dense,english-lexical,gloss,translated,section,citation,"
+                       "linked-work")
     top_k: int = 5
     candidate_k: int = 30
     rrf_k: int = 60
@@ -61,6 +62,12 @@ class Settings:
     summary_section_weight: float = 2.0
     section_weight: float = 1.0  # passages of a section the question names («چکیده انگلیسی», "conclusion")
     citation_weight: float = 1.0  # passages citing a work named in the question
+    # the full text of a cited work the question names (issue 25; no list and no step when none is linked):
+    # one more list like section and citation, and its passages lead the top k, at most this many of them,
+    # so that 2 of the default 5 stay for the paper's sentences citing the work ("the paper says … — the cited
+    # work says …"); checked on the tests' linked documents (tests/assistant/test_linked_works.py)
+    linked_work_weight: float = 1.0
+    linked_work_slots: int = 3
     reference_penalty: float = 0.5  # bibliography records, unless the question asks for one
     # English questions over the parallel English edition of Persian passages (indexer/english.py):
     # its dense view and its BM25, each one more RRF list (chosen on dev + calibration: docs/evals.md)

@@ -24,6 +24,9 @@ def document_tables(doc: LoadedDocument) -> dict[str, Any]:
                       for f in structure.footnotes],
         # the parallel English edition (indexer.english): answers render Persian sentences from it
         "english": [r.to_json() for r in doc.english],
+        # the bibliography key of the cited work this document is the full text of (indexer/links.py)
+        "cites": doc.spec.meta.get("cites") or None,
+        "file": doc.spec.path.name,  # the corpus file's name (never a server path): exports' `file` field
     }
     try:  # glossary, citations and bibliography come from indexer.references when present
         from indexer.references import reference_tables

@@ -11,7 +11,8 @@ Guarantees (docs/ingestion.md):
   ``corpus/`` as it was;
 * only document files are accepted (``.pdf .txt .md .markdown .docx``), never the manifest,
   ``PROVENANCE.md``/``README.md``/licences or a name the manifest ignores;
-* metadata given with the upload (title, author, year, language) is written to ``manifest.json``, so every
+* metadata given with the upload (title, author, year, language, and ``cites``: the key of the cited work
+  the document is the full text of, :mod:`indexer.links`) is written to ``manifest.json``, so every
   later ``build`` sees the very same document (same hash: nothing is re-embedded, nothing is lost);
 * a file name with spaces, ZWNJ or punctuation is mapped to a safe id
   (:func:`indexer.documents.id_from_name`).
@@ -36,13 +37,14 @@ from indexer.documents import (
     discover,
     id_from_name,
 )
+from indexer.links import CITES, resolve_work, store_works
 from indexer.pipeline import BuildReport, Progress, _stderr, build_index, store_lock
 from indexer.settings import Settings
 from indexer.store import read_state
 
 Conflict = Literal["refuse", "replace", "keep-both"]
 Status = Literal["indexed", "replaced", "already_indexed", "conflict", "refused", "failed"]
-META_KEYS = ("title", "author", "year", "language")
+META_KEYS = ("title", "author", "year", "language", "cites")
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,18 @@ class _Staged:
 def ingest(settings: Settings, uploads: Sequence[Upload], meta: Mapping[str, str | None] | None = None,
            doc_id: str | None = None, on_conflict: Conflict = "refuse",
            progress: Progress | None = _stderr) -> UploadReport:
-    """Put ``uploads`` into the corpus and index them; the corpus changes only for what was indexed."""
+    """Put ``uploads`` into the corpus and index them; the corpus changes only for what was indexed.
+
+    ``meta["cites"]``, a cited work's key in any form :func:`indexer.links.resolve_work` reads, is stored as
+    the bibliography's own key; one the bibliography lacks raises :class:`indexer.links.UnknownWorkError`
+    before anything is touched; without a ``title`` the document takes the record's.
+    """
     given = {k: str(v) for k, v in (meta or {}).items() if k in META_KEYS and v}
+    if given.get(CITES):
+        work = resolve_work(given[CITES], store_works(Path(settings.store_dir)))
+        given[CITES] = work.key
+        if work.title and not given.get("title"):  # a full text without a title of its own takes its record's
+            given["title"] = work.title
     corpus = Path(settings.corpus_dir)
     report = UploadReport()
     # one upload at a time per store: two uploads of one name must not both see "no such file"

@@ -1,0 +1,121 @@
+"""Cited works whose full text is in the knowledge base, and the works a question names (issue 25).
+
+A document linked to a bibliography record (``add --cites``, :mod:`indexer.links`) carries the record's key
+in its structure table (``cites``). :func:`linked_works` reads those links; :func:`named_works` finds the
+cited works a question names — first author and year («Giffinger et al. (2007)», «Giffinger 2007», a
+Persian surname with its year), or, for a linked work, most of its title — and says for each whether its
+full text is here. The ``linked-work`` retriever ranks a named linked work's passages first; a question
+naming a work whose full text is absent gets a note saying so (:func:`absent_note`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.bibliography import fold_name, name_similarity
+from indexer.links import AUTHOR_MATCH, TITLE_MATCH, Work, works_of
+
+Tables = dict[str, dict[str, Any]]
+_YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
+_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+_PERSIAN_WORD = re.compile(r"[\u0600-\u06FF\u200c]{3,}")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_STOP = {"the", "and", "for", "with", "from", "into", "their", "this", "that", "what", "does", "about", "say",
+         "says"}
+# at least this many content words of a linked work's title must be in a question that names it by title
+TITLE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class LinkedWork:
+    """A cited work with its full text in the knowledge base: the bibliography key and the documents."""
+
+    key: str
+    doc_ids: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NamedWork:
+    """A cited work a question names; ``linked`` is None when its full text is not in the knowledge base."""
+
+    work: Work
+    linked: LinkedWork | None
+    by: str  # "author and year" | "title"
+
+
+def linked_works(tables: Tables) -> dict[str, LinkedWork]:
+    """Every linked work by bibliography key (several documents may be the full text of one work)."""
+    docs: dict[str, list[tuple[str, str]]] = {}
+    for doc_id, table in tables.items():
+        if table.get("cites"):
+            docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id))
+    return {key: LinkedWork(key, tuple(d for d, _t in items), tuple(t for _d, t in items))
+            for key, items in docs.items()}
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in (fold_name(x) for x in _WORD.findall(text)) if len(w) >= 4 and w not in _STOP}
+
+
+def named_works(question: str, tables: Tables) -> list[NamedWork]:
+    """The cited works ``question`` names, linked ones first.
+
+    By author and year: the question holds a year of the work and, capitalised (Latin) or as a Persian
+    word, its first author's surname (:func:`indexer.bibliography.name_similarity` ≥ ``AUTHOR_MATCH``). By
+    title (linked works only): at least :data:`TITLE_WORDS` and ``TITLE_MATCH`` of the title's content
+    words.
+    """
+    years = set(_YEAR.findall(question))
+    linked = linked_works(tables)
+    if not years and not linked:
+        return []
+    names = {fold_name(n) for n in _LATIN_NAME.findall(question)} | \
+        {fold_name(n) for n in _PERSIAN_WORD.findall(question)}
+    words = _content_words(question) if linked else set()
+    out: list[NamedWork] = []
+    for work in works_of(tables):
+        by = ""
+        if years and work.year in years and work.authors:
+            first = fold_name(work.authors[0])
+            if any(n == first or name_similarity(n, first) >= AUTHOR_MATCH for n in names):
+                by = "author and year"
+        if not by and work.key in linked:
+            title = _content_words(work.title)
+            hit = len(title & words)
+            if hit >= TITLE_WORDS and hit / len(title) >= TITLE_MATCH:
+                by = "title"
+        if by:
+            out.append(NamedWork(work, linked.get(work.key), by))
+    out.sort(key=lambda n: n.linked is None)
+    return out
+
+
+ABSENT_NOTE = {
+    "en": "The full text of {works} is not in the knowledge base: what follows is what the paper says about it, "
+          "not the work itself.",
+    "fa": "متن کامل {works} در پایگاه دانش نیست: آنچه در پی می‌آید سخن مقاله دربارهٔ آن است، نه خود آن اثر.",
+}
+FROM_NOTE = {
+    "en": "Answered from the full text of {works}, which is in the knowledge base.",
+    "fa": "پاسخ از متن کامل {works} است که در پایگاه دانش هست (به زبان خود اثر).",
+}
+
+
+def absent_note(named: list[NamedWork], language: str) -> str | None:
+    """The note for a question that names cited works whose full text is absent (None when all are here)."""
+    absent = [n.work.key for n in named if n.linked is None]
+    if not absent or any(n.linked is not None for n in named):
+        return None
+    sep = "، " if language == "fa" else "; "
+    return ABSENT_NOTE["fa" if language == "fa" else "en"].format(works=sep.join(absent))
+
+
+def linked_note(named: list[NamedWork], answered_from: set[str], language: str) -> str | None:
+    """The note for an answer whose sentences come from a named linked work's full text."""
+    keys = [n.work.key for n in named if n.linked and answered_from & set(n.linked.doc_ids)]
+    if not keys:
+        return None
+    sep = "، " if language == "fa" else "; "
+    return FROM_NOTE["fa" if language == "fa" else "en"].format(works=sep.join(keys))
