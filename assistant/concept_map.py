@@ -102,9 +102,10 @@ def _passages_at(passages: list[Any], line: int | None) -> tuple[str, ...]:
 
 
 def concept_map(tables: dict[str, dict[str, Any]], passages: dict[str, Any], doc_id: str,
-                english_title=None) -> ConceptMap:
+                english_title=None, title_en: str | None = None) -> ConceptMap:
     """The map of one document. ``passages``: the store's passages (``{id: Passage}``, reading order);
-    ``english_title``: Persian heading → English heading or None (default: the parallel English edition's)."""
+    ``english_title``: Persian heading → English heading or None (default: the parallel English edition's);
+    ``title_en``: the document's English title (the manifest's ``title_en``)."""
     if english_title is None:
         from assistant.answer import english_edition
 
@@ -112,7 +113,7 @@ def concept_map(tables: dict[str, dict[str, Any]], passages: dict[str, Any], doc
     table = tables.get(doc_id) or {}
     doc_passages = [p for p in passages.values() if p.doc_id == doc_id and not p.is_record]
     title = table.get("title") or doc_id
-    root = MapNode(f"doc:{doc_id}", "document", title, english_title(title) or title, 0, doc_id,
+    root = MapNode(f"doc:{doc_id}", "document", title, title_en or english_title(title) or title, 0, doc_id,
                    passage_ids=tuple(p.id for p in doc_passages[:1]))
     nodes, edges = [root], []
     sections: list[tuple[str, dict]] = []
@@ -125,9 +126,9 @@ def concept_map(tables: dict[str, dict[str, Any]], passages: dict[str, Any], doc
         sections.append((sid, s))
         by_path[path] = sid
         joined = SECTION_SEP.join(path)
+        # its own text, else (a heading over subsections only) its subsections' text
         own = tuple(p.id for p in doc_passages if p.metadata.get("section") == joined) or \
-            tuple(p.id for p in doc_passages if (p.metadata.get("line_start") or 0) <= s["line_start"]
-                  <= (p.metadata.get("line_end") or -1))[:1]
+            tuple(p.id for p in doc_passages if (p.metadata.get("section") or "").startswith(joined + SECTION_SEP))
         nodes.append(MapNode(sid, "section", s["title"], english_title(s["title"]) or s["title"],
                              int(s.get("level") or len(path)), doc_id, joined, own))
         parent = by_path.get(path[:-1]) if len(path) > 1 else None
@@ -149,6 +150,13 @@ def concept_map(tables: dict[str, dict[str, Any]], passages: dict[str, Any], doc
                            section_path.get(home, ""), _passages_at(doc_passages, line))
             concepts[key] = node
             nodes.append(node)
+        else:  # glossed again elsewhere: that passage opens too
+            more = tuple(p for p in _passages_at(doc_passages, line) if p not in node.passage_ids)
+            if more:
+                grown = MapNode(node.id, node.kind, node.label_fa, node.label_en, node.level, node.doc_id,
+                                node.section, node.passage_ids + more)
+                nodes[nodes.index(node)] = concepts[key] = grown
+                node = grown
         edge = MapEdge(home or root.id, node.id, "introduces")
         if edge not in edges:
             edges.append(edge)

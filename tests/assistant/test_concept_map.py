@@ -16,7 +16,7 @@ TABLES = {"d": {
     ],
     "glossary": [
         {"fa": "رایانش ابری", "en": "Cloud computing", "number": 1, "line_no": 29, "page": 2, "marker_line": 21},
-        {"fa": "رایانش  ابری", "en": "Cloud Computing", "number": 2, "line_no": 29, "page": 2, "marker_line": 25},
+        {"fa": "رایانش  ابری", "en": "Cloud Computing", "number": 2, "line_no": 29, "page": 2, "marker_line": 5},
         {"fa": "حکمرانی", "en": "Governance", "number": 1, "line_no": 12, "page": 1, "marker_line": 11},
     ],
     "citations": [
@@ -47,6 +47,10 @@ def test_sections_concepts_and_works_form_a_tree_rooted_at_the_document():
     assert ("حکمرانی هوشمند", "رایانش ابری", "contains") in edges
     # a concept hangs under the innermost section holding its footnote marker, once however often it is glossed
     assert ("رایانش ابری", "رایانش ابری", "introduces") in edges
+    # glossed again in another section: a second edge, and its passage opens too
+    assert ("مقدمه", "رایانش ابری", "introduces") in edges
+    assert next(n for n in cmap.nodes if n.kind == "concept" and n.label_fa == "رایانش ابری").passage_ids == \
+        ("d:3", "d:1")
     assert ("حکمرانی هوشمند", "حکمرانی", "introduces") in edges
     # a work under every section that cites it; its citing passages in reading order
     assert {("مقدمه", "Heeks, 2003", "cites"), ("رایانش ابری", "Heeks, 2003", "cites")} <= edges
@@ -62,6 +66,9 @@ def test_labels_in_both_languages_and_passages_a_click_opens():
     assert concept.label("en") == "Governance" and concept.passage_ids == ("d:2",)
     assert section.passage_ids == ("d:3",) and section.section == "حکمرانی هوشمند › رایانش ابری"
     assert cmap.node("doc:d").label("en") == "Smart statesmanship"
+    # a heading over subsections only opens its subsections' text
+    governance = next(n for n in cmap.nodes if n.label_fa == "حکمرانی هوشمند")
+    assert governance.passage_ids == ("d:2",)
 
 
 def test_focus_keeps_one_part_and_without_drops_a_kind():
@@ -81,7 +88,8 @@ def test_the_papers_map(paper_assistant):
     tables, passages = paper_assistant.tables, paper_assistant.retriever.passages
     doc = mapped_documents(tables)[0]
     assert doc == "smart-statesmanship"
-    cmap = concept_map(tables, passages, doc)
+    cmap = concept_map(tables, passages, doc, title_en="Smart statesmanship: a conceptual framework")
+    assert cmap.node(f"doc:{doc}").label("en") == "Smart statesmanship: a conceptual framework"
     assert cmap.count("section") > 20 and cmap.count("concept") > 20 and cmap.count("work") > 40
     nodes = {(n.kind, n.label_fa): n for n in cmap.nodes}
     governance = nodes[("section", "حکمرانی هوشمند")]
