@@ -288,10 +288,13 @@ def page_ask(lang: str) -> None:
     history: list[AskResult] = st.session_state["chat"]
     from assistant.question_check import has_words
 
-    # a question typed here, or one the concept map sent ("ask about this")
-    question = re.sub(r"\s+", " ", typed or st.session_state.pop("pending_question", None) or "").strip()
+    # a question typed here, or one the concept map sent ("Ask: …"); the latter stays pending until answered, as a
+    # rerun (the map's component reporting its last state as it goes) can interrupt this run
+    pending = None if typed else st.session_state.get("pending_question")
+    question = re.sub(r"\s+", " ", typed or pending or "").strip()
     if question and not has_words(question):  # "???", "1+1": nothing to look up
         st.warning(_t("ask.no_words", lang))
+        st.session_state.pop("pending_question", None)
         question = ""
     if history:
         _history_nav(history, lang)
@@ -315,6 +318,7 @@ def page_ask(lang: str) -> None:
                 status.update(label=_t("ask.done", lang, s=f"{result.latency_ms / 1000:.1f}"), state="complete")
             history.append(result)
             conv.add(result)  # kept beside the store: a reload of the page (same ?c=…) shows it again
+            st.session_state.pop("pending_question", None)
             render_answer(result, bot.tables, lang, uid)
     if history:
         st.button(_t("ask.clear", lang), key="ask_clear", on_click=new_conversation)

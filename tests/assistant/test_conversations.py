@@ -6,8 +6,7 @@ import json
 import pytest
 
 from assistant.answer import AnswerSentence
-from assistant.conversations import (MAX_TURNS, BadConversationName, Conversation, list_conversations,
-                                     restore_result)
+from assistant.conversations import MAX_TURNS, BadConversationName, Conversation, list_conversations, restore_result
 from assistant.fusion import Hit
 from assistant.result import AskResult, CitedWork, Decline
 from indexer.store import Passage
