@@ -82,7 +82,8 @@ class Evidence:
         return (passage_html(self.english, self.support_en, "en").replace(
                     'class="kb-block kb-passage"', 'class="kb-block kb-passage" lang="en" data-kb="english"', 1)
                 + f'<div class="kb-meta" dir="{_dir(self.lang)}">{esc(_t("ask.rendering", self.lang))}</div>'
-                f'<details class="kb-original" data-kb="original"><summary dir="{_dir(self.lang)}">'
+                f'<details class="kb-original" data-kb="original">'
+                f'<summary class="kb-original-toggle" dir="{_dir(self.lang)}">'
                 f'{esc(_t("ask.show_original", self.lang))}</summary>'
                 + passage_html(self.passage["text"], self.support, self.passage.get("language")) + "</details>")
 

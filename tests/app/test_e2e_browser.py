@@ -117,13 +117,16 @@ def _ask(page, question: str, n_answers: int) -> None:
 
 
 #: the passage expanders (the answer's status is an expander too)
-PASSAGE_EXPANDERS = "[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])) summary"
+#: (not the question lists: this conversation's, the past conversations)
+PASSAGE_EXPANDERS = ("[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])):not(:has(.kb-history)) "
+                     "summary:not(.kb-original-toggle)")
 
 
 def _open_citation(page, n: int = 1):
     summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=f"[{n}]").last
     summary.click()
-    mark = page.locator("[data-testid='stExpander'] details[open] mark.kb-mark").last
+    # (an English passage's mark, not its original's behind the closed disclosure)
+    mark = page.locator("[data-testid='stExpander'] details[open] mark.kb-mark:not(.kb-original mark)").last
     mark.wait_for(state="visible")
     return mark
 
@@ -152,7 +155,9 @@ def test_persian_question_rtl_citation_and_language_switch(page):
     expect(answer).to_have_attribute("dir", "ltr")
     # English readers read English (the paper's English edition), the Persian original one click away
     assert not re.search("[\u0600-\u06FF]", answer.inner_text())
-    page.locator("[data-testid='stExpander'] summary").filter(has_text="Show the original").last.click()
+    # (Streamlit's expander, not the panel's own disclosure of a passage's original)
+    page.locator("[data-testid='stExpander'] summary:not(.kb-original-toggle)").filter(
+        has_text="Show the original").last.click()
     original = page.locator("details[open] [data-kb='originals']").last
     original.wait_for(state="visible")
     assert original.get_attribute("dir") == "rtl" and re.search("[\u0600-\u06FF]", original.inner_text())
