@@ -9,6 +9,7 @@ import streamlit as st
 
 from app_ui import pages
 from app_ui.ask_page import page_ask
+from app_ui.concept_page import page_concept_map
 from app_ui.eval_page import page_evaluation
 from app_ui.extra_pages import page_sources, page_summaries
 from app_ui.i18n import LANGUAGES, t
@@ -18,13 +19,13 @@ from app_ui.resources import settings
 PAGES = {
     "ask": page_ask, "read": pages.page_read, "sources": page_sources,
     "glossary": pages.page_glossary, "summaries": page_summaries,
-    "maintainers": pages.page_maintainers, "evaluation": page_evaluation,
+    "concepts": page_concept_map, "maintainers": pages.page_maintainers, "evaluation": page_evaluation,
 }
 
 st.set_page_config(page_title="کشورداری هوشمند · Smart statesmanship", page_icon="📚", layout="wide")
 
-if "lang" not in st.session_state:
-    default = settings().ui_language
+if "lang" not in st.session_state:  # the URL's language (a reload keeps it), else the configured one
+    default = st.query_params.get("lang") or settings().ui_language
     st.session_state["lang"] = default if default in LANGUAGES else "fa"
 
 with st.sidebar:
@@ -33,6 +34,7 @@ with st.sidebar:
     page = st.radio(t("nav.label", lang), list(PAGES), key="page",
                     format_func=lambda name: t(f"page.{name}", lang))
     st.caption(t("privacy", lang))
+st.query_params["lang"] = lang
 
 st.html(page_css(lang, dark=st.context.theme.type == "dark"))
 st.html(f'<div class="kb-title" dir="{"rtl" if lang == "fa" else "ltr"}" lang="{lang}">'

@@ -29,38 +29,90 @@ def _dir(lang: str) -> str:
     return "rtl" if lang == "fa" else "ltr"
 
 
-def _support(result: AskResult, pid: str) -> list[str]:
-    """The passage's sentences the answer rests on (the Persian original of a translated sentence)."""
-    return [s.original or s.text for s in result.sentences if pid in s.passage_ids]
+def _support(result: AskResult, pid: str, english: bool = False) -> list[str]:
+    """The passage's sentences the answer rests on: the Persian original of a translated sentence, or (``english``)
+    the English rendering the answer shows."""
+    return [s.text if english else (s.original or s.text) for s in result.sentences if pid in s.passage_ids]
+
+
+def answer_language(result: AskResult) -> str | None:
+    """The language most of the answer's sentences are in (a Persian answer to an English question is Persian)."""
+    langs = [s.language for s in result.sentences if s.language in ("fa", "en")]
+    return max(("fa", "en"), key=langs.count) if langs else None
 
 
 def _panel_id(uid: int, n: int) -> str:
     return f"kb-ev-{uid}-{n}"
 
 
-def _tip(passage: dict, support: list[str], lang: str) -> str:
+class Evidence:
+    """One cited passage as the answer's reader sees it: in English (the parallel edition's rendering, the
+    Persian original one click away) when the answer is English and the passage has a rendering; else as written."""
+
+    def __init__(self, result: AskResult, hit, tables: dict, lang: str) -> None:
+        from assistant.sources import section_in_english
+
+        self.passage = hit.to_json()
+        pid = self.passage["id"]
+        self.support = _support(result, pid)
+        english = (hit.passage.metadata.get("text_en") or "").strip()
+        self.english = english if (answer_language(result) == "en" and self.passage.get("language") == "fa"
+                                   and english) else None
+        self.support_en = _support(result, pid, english=True) if self.english else []
+        section = self.passage.get("section")
+        self.section = (section_in_english(tables, section) if self.english else section) \
+            or self.passage.get("doc_title") or self.passage.get("doc_id") or ""
+        self.lang = lang
+
+    @property
+    def text(self) -> str:
+        return self.english or self.passage["text"]
+
+    def snippet(self) -> str:
+        if self.english:
+            return (f'<span class="kb-tip-text" dir="ltr" lang="en">{snippet_html(self.english, self.support_en)}'
+                    "</span>")
+        return (f'<span class="kb-tip-text" dir="{text_dir(self.passage["text"], self.passage.get("language"))}">'
+                f'{snippet_html(self.passage["text"], self.support)}</span>')
+
+    def body(self) -> str:
+        """The passage, its supporting sentence highlighted; the original in a disclosure under an English one."""
+        if not self.english:
+            return passage_html(self.passage["text"], self.support, self.passage.get("language"))
+        return (passage_html(self.english, self.support_en, "en").replace(
+                    'class="kb-block kb-passage"', 'class="kb-block kb-passage" lang="en" data-kb="english"', 1)
+                + f'<div class="kb-meta" dir="{_dir(self.lang)}">{esc(_t("ask.rendering", self.lang))}</div>'
+                f'<details class="kb-original" data-kb="original">'
+                f'<summary class="kb-original-toggle" dir="{_dir(self.lang)}">'
+                f'{esc(_t("ask.show_original", self.lang))}</summary>'
+                + passage_html(self.passage["text"], self.support, self.passage.get("language")) + "</details>")
+
+
+def _evidence(result: AskResult, tables: dict, lang: str) -> dict[str, Evidence]:
+    return {h.passage.id: Evidence(result, h, tables, lang) for h in result.passages}
+
+
+def _tip(ev: Evidence, lang: str) -> str:
     """The hover card of one citation: section, page and lines, and the passage around its sentence."""
-    loc = location(passage, lambda k: _t(k, lang))
-    head = esc(passage.get("section") or passage.get("doc_title") or passage.get("doc_id") or "")
-    return (f'<span class="kb-tip" role="tooltip" dir="{_dir(lang)}">'
-            f'<span class="kb-tip-head"><bdi>{head}</bdi>'
-            + (f' · <bdi>{esc(loc)}</bdi>' if loc else "") + "</span>"
-            f'<span class="kb-tip-text" dir="{text_dir(passage["text"], passage.get("language"))}">'
-            f'{snippet_html(passage["text"], support)}</span>'
-            f'<span class="kb-tip-hint">{esc(_t("ask.cite_open", lang))}</span></span>')
+    loc = location(ev.passage, lambda k: _t(k, lang))
+    return (f'<span class="kb-tip" role="tooltip" dir="{_dir(lang)}"' + (' data-kb="english"' if ev.english else "")
+            + f'><span class="kb-tip-head"><bdi>{esc(ev.section)}</bdi>'
+            + (f' · <bdi>{esc(loc)}</bdi>' if loc else "") + "</span>" + ev.snippet()
+            + f'<span class="kb-tip-hint">{esc(_t("ask.cite_open_original" if ev.english else "ask.cite_open", lang))}'
+            "</span></span>")
 
 
-def answer_html(result: AskResult, uid: int = 0, lang: str = "en") -> str:
+def answer_html(result: AskResult, uid: int = 0, lang: str = "en", tables: dict | None = None) -> str:
     """The answer, sentence by sentence, each followed by its numbered citations: links to the evidence
     panel of their passage, with a hover card."""
     order = citation_numbers(result)
-    passages = {h.passage.id: h.to_json() for h in result.passages}
+    evidence = _evidence(result, tables or {}, lang)
     parts = []
     for sentence in result.sentences:
         marks = []
         for pid in sentence.passage_ids:
             n = order.index(pid) + 1
-            tip = _tip(passages[pid], _support(result, pid), lang) if pid in passages else ""
+            tip = _tip(evidence[pid], lang) if pid in evidence else ""
             marks.append(f'<a class="kb-cite" href="#{_panel_id(uid, n)}" data-kb-cite="{n}" '
                          f'aria-label="{esc(_t("ask.cite_label", lang, n=n))}">'
                          f'<sup class="kb-cite-n">[{n}]</sup>{tip}</a>')
@@ -69,8 +121,7 @@ def answer_html(result: AskResult, uid: int = 0, lang: str = "en") -> str:
         parts.append(f'<span class="kb-sent">{esc(sentence.text)}{flag}{"".join(marks)}</span>')
     # the direction follows the answer's sentences (a Persian answer to an English question reads
     # RTL, even when its sentences quote English terms such as «(Statesmanship)»)
-    langs = [s.language for s in result.sentences if s.language in ("fa", "en")]
-    text_lang = max(("fa", "en"), key=langs.count) if langs else None
+    text_lang = answer_language(result)
     return (f'<div class="kb-block kb-answer" dir="{text_dir(result.answer, text_lang)}" lang="{text_lang or ""}">'
             + " ".join(parts) + "</div>")
 
@@ -79,14 +130,15 @@ def evidence_panels(result: AskResult, tables: dict, uid: int, lang: str) -> str
     """One hidden side panel per cited passage, shown while its citation is the page's target."""
     from assistant.citations import cited_works
 
-    passages = {h.passage.id: h.to_json() for h in result.passages}
+    evidence = _evidence(result, tables, lang)
     out = []
     for n, pid in enumerate(citation_numbers(result), 1):
-        p = passages.get(pid)
-        if p is None:
+        ev = evidence.get(pid)
+        if ev is None:
             continue
+        p = ev.passage
         loc = location(p, lambda k: _t(k, lang))
-        meta = [f"<b>{esc(_t('ask.section', lang))}:</b> <bdi>{esc(p.get('section') or '—')}</bdi>"]
+        meta = [f"<b>{esc(_t('ask.section', lang))}:</b> <bdi>{esc(ev.section or '—')}</bdi>"]
         if loc:
             meta.append(f"<b>{esc(_t('ask.location', lang))}:</b> {esc(loc)}")
         meta.append(f"<b>{esc(_t('ask.document', lang))}:</b> <bdi>{esc(p.get('doc_title') or p.get('doc_id'))}</bdi>")
@@ -97,7 +149,7 @@ def evidence_panels(result: AskResult, tables: dict, uid: int, lang: str) -> str
             f'<div class="kb-panel-bar"><b>[{n}] {esc(_t("ask.passage", lang))}</b>'
             f'<a class="kb-panel-close" href="#kb-q-{uid}" title="{esc(_t("ask.cite_close", lang))}">✕</a></div>'
             f'<div class="kb-meta">{" · ".join(meta)}</div>'
-            f'{passage_html(p["text"], _support(result, pid), p.get("language"))}'
+            f'{ev.body()}'
             + (_works_html(works, lang, _t("ask.works", lang)) if works else "")
             + "</aside>")
     return "".join(out)
@@ -139,19 +191,21 @@ def render_answer(result: AskResult, tables: dict, lang: str, uid: int) -> None:
     # the translation note is said by the caption below instead
     if result.note and (not originals or result.generation is not None):
         html(block(result.note, None, "kb-meta kb-note"))
-    html(answer_html(result, uid, lang) + evidence_panels(result, tables, uid, lang))
+    html(answer_html(result, uid, lang, tables) + evidence_panels(result, tables, uid, lang))
     if originals:
         st.caption(_t("ask.translated", lang))
         with st.expander(_t("ask.show_original", lang)):
             html('<div class="kb-block" dir="rtl" data-kb="originals">'
                  + " ".join(esc(x) for x in originals) + "</div>")
     st.caption(_t("ask.citations", lang))
+    evidence = _evidence(result, tables, lang)
     for n, pid in enumerate(citation_numbers(result), 1):
         if pid not in passages:
             continue
-        p = passages[pid]
-        with st.expander(_passage_label(n, p, lang)):
-            _passage_details(p, _support(result, pid), tables, lang)
+        ev = evidence[pid]
+        with st.expander(_passage_label(n, {**ev.passage, "section": ev.section}, lang)):
+            _passage_details(ev.passage, ev.support, tables, lang,
+                             body=ev.body() if ev.english else None, section=ev.section)
     if result.citations:
         html(_works_html([c.to_json() for c in result.citations], lang, _t("ask.answer_works", lang)))
     with st.expander(_t("ask.copy", lang)):
@@ -173,6 +227,53 @@ def _history_nav(history: list[AskResult], lang: str) -> None:
             for i, r in enumerate(history)) + "</ol>")
 
 
+def _conversation_href(name: str, lang: str) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode({"c": name, "lang": lang})
+
+
+def _past_conversations(store_dir, current: str, lang: str) -> None:
+    """Stored conversations (the app's and ``ask --session``'s), each a link that reopens it."""
+    from assistant.conversations import list_conversations
+
+    past = [c for c in list_conversations(store_dir) if c.name != current]
+    if not past:
+        return
+    with st.expander(_t("ask.past", lang, n=len(past))):
+        html(f'<ul class="kb-history" dir="{_dir(lang)}" data-kb="past-conversations">' + "".join(
+            f'<li><a href="{esc(_conversation_href(c.name, lang))}" target="_self" data-kb-conv="{esc(c.name)}">'
+            f'<bdi dir="{text_dir(c.first_question)}">{esc(c.first_question)}</bdi></a> '
+            f'<span class="kb-meta">({esc(_t("ask.past_n", lang, n=c.n_questions))})</span></li>'
+            for c in past) + "</ul>")
+
+
+def _open_conversation(bot, lang: str):
+    """The conversation named in the URL (``?c=…``), its exchanges restored into the session on a reload;
+    a new id when the URL has none (or a bad one)."""
+    from assistant.conversations import Conversation, restore_result
+
+    name = st.query_params.get("c") or ""
+    if not Conversation.valid_name(name):
+        name = Conversation.new_name()
+        st.query_params["c"] = name
+    conv = Conversation(bot.settings.store_dir, name)
+    if st.session_state.get("chat_id") != name:
+        st.session_state["chat_id"] = name
+        st.session_state["chat"] = [restore_result(t["result"], bot.retriever.passages)
+                                    for t in conv.turns if isinstance(t.get("result"), dict)]
+    return conv
+
+
+def new_conversation() -> None:
+    """Start a fresh conversation (a button callback: runs before the page is drawn again)."""
+    from assistant.conversations import Conversation
+
+    st.session_state["chat"] = []
+    st.session_state["chat_id"] = name = Conversation.new_name()
+    st.query_params["c"] = name
+
+
 def page_ask(lang: str) -> None:
     st.header(_t("ask.title", lang))
     # the example in the other language is a question to type, not interface text
@@ -181,18 +282,24 @@ def page_ask(lang: str) -> None:
         "\u2068\u2069", f'<bdi class="kb-c" dir="{example[1]}">{esc(example[0])}</bdi>')
     html(f'<div class="kb-meta" dir="{_dir(lang)}">{hint}</div>')
     bot = _bot(lang)
-    history: list[AskResult] = st.session_state.setdefault("chat", [])
-    question = st.chat_input(_t("ask.placeholder", lang), key="ask_input")
+    typed = st.chat_input(_t("ask.placeholder", lang), key="ask_input")
     if bot is None:
         return
+    conv = _open_conversation(bot, lang)
+    history: list[AskResult] = st.session_state["chat"]
     from assistant.question_check import has_words
 
-    question = re.sub(r"\s+", " ", question or "").strip()
+    # a question typed here, or one the concept map sent ("Ask: …"); the latter stays pending until answered, as a
+    # rerun (the map's component reporting its last state as it goes) can interrupt this run
+    pending = None if typed else st.session_state.get("pending_question")
+    question = re.sub(r"\s+", " ", typed or pending or "").strip()
     if question and not has_words(question):  # "???", "1+1": nothing to look up
         st.warning(_t("ask.no_words", lang))
+        st.session_state.pop("pending_question", None)
         question = ""
     if history:
         _history_nav(history, lang)
+    _past_conversations(bot.settings.store_dir, conv.name, lang)
     for i, result in enumerate(history):
         render_exchange(result, bot.tables, lang, i)
     if question:
@@ -204,16 +311,15 @@ def page_ask(lang: str) -> None:
             # status, so it is seen) that the checked answer replaces
             live = LiveText(st.empty()) if bot.settings.llm_enabled else None
             with st.status(_t("ask.thinking", lang), expanded=False) as status:
-                # a follow-up is read in the context of the last two questions (off-topic ones left out);
-                # the "new conversation" button below clears it
-                context = " ".join(r.question for r in history[-2:]
-                                   if not (r.decline and r.decline.kind == "offtopic"))
-                result = bot.ask(question, context=context or None, on_text=live)
+                # a follow-up is read in the context of the conversation's last two questions (off-topic ones
+                # left out), as `ask --session` reads it; "new conversation" starts a fresh one
+                result = bot.ask(question, context=conv.context(), on_text=live)
                 if live is not None:
                     live.clear()
                 status.update(label=_t("ask.done", lang, s=f"{result.latency_ms / 1000:.1f}"), state="complete")
             history.append(result)
+            conv.add(result)  # kept beside the store: a reload of the page (same ?c=…) shows it again
+            st.session_state.pop("pending_question", None)
             render_answer(result, bot.tables, lang, uid)
-    if history and st.button(_t("ask.clear", lang), key="ask_clear"):
-        st.session_state["chat"] = []
-        st.rerun()
+    if history:
+        st.button(_t("ask.clear", lang), key="ask_clear", on_click=new_conversation)

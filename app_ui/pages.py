@@ -64,18 +64,21 @@ def _works_html(works: list[dict], lang: str, heading: str) -> str:
     return f'<div dir="{d}"><b>{esc(heading)}</b><ul class="kb-works">{"".join(items)}</ul></div>'
 
 
-def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: str) -> None:
+def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: str, body: str | None = None,
+                     section: str | None = None) -> None:
+    """A passage's section, place and document, the passage (``body``: markup made by the caller, e.g. the
+    English rendering with the original beneath) and the works it cites."""
     from assistant.citations import cited_works
 
     meta = [f"<b>{esc(_t('ask.section', lang))}:</b> "
-            f"<span dir=\"auto\">{esc(passage.get('section') or '—')}</span>"]
+            f"<span dir=\"auto\">{esc(section or passage.get('section') or '—')}</span>"]
     loc = location(passage, lambda k: _t(k, lang))
     if loc:
         meta.append(f"<b>{esc(_t('ask.location', lang))}:</b> {esc(loc)}")
     meta.append(f"<b>{esc(_t('ask.document', lang))}:</b> "
                 f"<span dir=\"auto\">{esc(passage.get('doc_title') or passage.get('doc_id'))}</span>")
     html(f'<div class="kb-meta" dir="{"rtl" if lang == "fa" else "ltr"}">' + " · ".join(meta) + "</div>")
-    html(passage_html(passage["text"], sentences, passage.get("language")))
+    html(body or passage_html(passage["text"], sentences, passage.get("language")))
     works = cited_works([passage["text"]], tables)
     if works:
         html(_works_html(works, lang, _t("ask.works", lang)))

@@ -184,6 +184,8 @@ def page_css(lang: str, dark: bool = False) -> str:
         "a.kb-panel-close{text-decoration:none;color:var(--kb-muted);font-size:1.2rem;padding:0 .3rem}",
         ".kb-anchor{display:block;position:relative;top:-4rem;visibility:hidden}",
         ".kb-history a{color:var(--kb-link);text-decoration:none}",
+        ".kb-legend{display:inline-block;padding:0 .6em;margin-inline-end:.4em;border-radius:8px;"
+        "border:1px solid #8a99a8;font-size:.85rem}",
         ".kb-answer{font-size:1.08rem}",
         ".kb-meta{color:var(--kb-muted);font-size:.9rem}",
         ".kb-unsupported{color:#c5221f;font-size:.85em}",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -75,30 +74,6 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
             print(f"  - {c.key}: {c.reference or 'not in reference list'}")
 
 
-class Session:
-    """A named conversation kept beside the store (``sessions/NAME.json``): its questions."""
-
-    def __init__(self, store_dir, name: str, fresh: bool = False) -> None:
-        from pathlib import Path
-
-        if not re.fullmatch(r"[\w\-]{1,64}", name):
-            raise SystemExit(f"error: session name {name!r}: use letters, digits, '-' or '_'")
-        self.path = Path(store_dir) / "sessions" / f"{name}.json"
-        self.turns: list[dict] = [] if fresh or not self.path.is_file() else \
-            json.loads(self.path.read_text(encoding="utf-8"))
-
-    def context(self) -> str | None:
-        """The last two questions: enough for "and its risks?" after "and what are its tools?"."""
-        return " ".join(t["question"] for t in self.turns[-2:]) or None
-
-    def add(self, result: AskResult) -> None:
-        if result.decline and result.decline.kind == "offtopic":
-            return  # an off-topic question does not become the context of the next one
-        self.turns.append({"question": result.question})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.turns[-20:], ensure_ascii=False, indent=1), encoding="utf-8")
-
-
 def cmd_ask(args) -> int:
     from assistant import Assistant
     from assistant.question_check import USAGE, has_words
@@ -128,7 +103,14 @@ def cmd_ask(args) -> int:
         print("error: give a QUESTION or --questions FILE.jsonl", file=sys.stderr)
         return 2
     question = " ".join(args.question)
-    session = Session(settings.store_dir, args.session, fresh=args.new_conversation) if args.session else None
+    session = None
+    if args.session:
+        from assistant.conversations import Conversation
+
+        if not Conversation.valid_name(args.session):
+            print(f"error: session name {args.session!r}: use letters, digits, '-' or '_'", file=sys.stderr)
+            return 2
+        session = Conversation(settings.store_dir, args.session, fresh=args.new_conversation)
     stream = _TerminalStream() if settings.llm_enabled and not args.json else None
     result = bot.ask(question, k=args.k, context=session.context() if session else None, on_text=stream)
     if stream:

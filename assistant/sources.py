@@ -268,3 +268,15 @@ def glossary_expand(query: str, glossary: list[dict[str, Any]]) -> list[str]:
         elif _persian_contains(query, fa) and en not in out:
             out.append(en)
     return out
+
+
+def section_in_english(tables: Tables, path: str | None) -> str | None:
+    """A section path (``A › B``) with each heading as the parallel English edition renders it; a heading it
+    does not render stays as it is (None for no path)."""
+    if not path:
+        return None
+    from assistant.answer import english_edition
+    from indexer.chunking import SECTION_SEP
+
+    edition = english_edition(tables)
+    return SECTION_SEP.join(edition.title(part.strip()) or part.strip() for part in path.split(SECTION_SEP))

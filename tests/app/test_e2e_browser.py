@@ -117,13 +117,16 @@ def _ask(page, question: str, n_answers: int) -> None:
 
 
 #: the passage expanders (the answer's status is an expander too)
-PASSAGE_EXPANDERS = "[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])) summary"
+#: (not the question lists: this conversation's, the past conversations)
+PASSAGE_EXPANDERS = ("[data-testid='stExpander']:not(:has([data-testid='stExpanderIconCheck'])):not(:has(.kb-history)) "
+                     "summary:not(.kb-original-toggle)")
 
 
 def _open_citation(page, n: int = 1):
     summary = page.locator("[data-testid='stExpander'] summary").filter(has_text=f"[{n}]").last
     summary.click()
-    mark = page.locator("[data-testid='stExpander'] details[open] mark.kb-mark").last
+    # (an English passage's mark, not its original's behind the closed disclosure)
+    mark = page.locator("[data-testid='stExpander'] details[open] mark.kb-mark:not(.kb-original mark)").last
     mark.wait_for(state="visible")
     return mark
 
@@ -152,7 +155,9 @@ def test_persian_question_rtl_citation_and_language_switch(page):
     expect(answer).to_have_attribute("dir", "ltr")
     # English readers read English (the paper's English edition), the Persian original one click away
     assert not re.search("[\u0600-\u06FF]", answer.inner_text())
-    page.locator("[data-testid='stExpander'] summary").filter(has_text="Show the original").last.click()
+    # (Streamlit's expander, not the panel's own disclosure of a passage's original)
+    page.locator("[data-testid='stExpander'] summary:not(.kb-original-toggle)").filter(
+        has_text="Show the original").last.click()
     original = page.locator("details[open] [data-kb='originals']").last
     original.wait_for(state="visible")
     assert original.get_attribute("dir") == "rtl" and re.search("[\u0600-\u06FF]", original.inner_text())
@@ -247,6 +252,9 @@ def test_citation_hover_shows_snippet_and_click_opens_highlighted_passage(page, 
     head = tip.locator(".kb-tip-head").inner_text()
     assert ("صفحه" if lang == "fa" else "page") in head
     assert tip.locator("mark.kb-mark").inner_text().strip()
+    if lang == "en":  # an English answer's card is English: the English rendering, the heading in English
+        assert tip.get_attribute("data-kb") == "english"
+        assert not re.search("[\u0600-\u06FF]", tip.inner_text()), tip.inner_text()
     _shot(page, f"citation-hover-{lang}")
 
     # click: the side panel opens with the passage, its supporting sentence highlighted
@@ -258,6 +266,13 @@ def test_citation_hover_shows_snippet_and_click_opens_highlighted_passage(page, 
     mark = panel.locator(".kb-passage mark.kb-mark").first
     expect(mark).to_be_visible()
     assert mark.inner_text().strip()
+    if lang == "en":  # the English rendering in the panel, the Persian original one click away
+        assert not re.search("[\u0600-\u06FF]", mark.inner_text())
+        original = panel.locator("details[data-kb='original']")
+        expect(original.locator(".kb-passage")).to_be_hidden()
+        original.locator("summary").click()
+        expect(original.locator(".kb-passage")).to_be_visible()
+        assert re.search("[\u0600-\u06FF]", original.locator(".kb-passage").inner_text())
     box_ = panel.bounding_box()
     assert box_ and box_["width"] > 200 and box_["x"] + box_["width"] <= 1400
     _shot(page, f"citation-panel-{lang}")
@@ -373,6 +388,7 @@ def _interface_latin_words(page, extra_content: str = "") -> list[str]:
     ("sources", "منابع", ""),
     ("glossary", "واژه‌نامه", ", [data-testid='stExpander'] summary"),
     ("summaries", "خلاصه‌ها", ", [data-testid='stSelectbox']"),
+    ("concepts", "نقشهٔ مفاهیم", ""),
     ("evaluation", "ارزیابی", ""),
 ])
 def test_persian_interface_has_no_english_sentences(page, name, label, document_values):
@@ -439,3 +455,112 @@ def test_dark_theme_keeps_rtl_and_a_legible_highlight(browser, server):
         _shot(pg, "dark-theme-fa")
     finally:
         context.close()
+
+
+# ------------------------------------------------------------------------------- issue 20: concept map, conversations
+def _map_frame(page):
+    frame = page.frame_locator("iframe[title*='streamlit_flow']")
+    frame.locator(".react-flow__node").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    return frame
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_concept_map_renders_and_a_concept_opens_its_passage_and_asks(page, lang):
+    """The map draws the framework's sections and concepts (labels in the interface language, the tree growing in
+    its reading direction); a click on a concept opens its passage, term highlighted; "Ask" asks about it."""
+    expect = sync_api.expect
+    if lang == "en":
+        _to_english(page)
+    _go(page, "نقشهٔ مفاهیم" if lang == "fa" else "Concept map")
+    frame = _map_frame(page)
+    counts = page.locator("[data-kb='map-counts']")
+    assert int(counts.get_attribute("data-sections")) > 20 and int(counts.get_attribute("data-concepts")) > 15
+    nodes = frame.locator(".react-flow__node")
+    # the part's sections (its own heading first) and their concepts; cited works are off by default
+    expect(nodes).to_have_count(int(counts.get_attribute("data-sections")) + int(counts.get_attribute("data-concepts")))
+    labels = nodes.all_inner_texts()
+    persian = [x for x in labels if re.search("[\u0600-\u06FF]", x)]
+    if lang == "fa":
+        assert len(persian) == len(labels), set(labels) - set(persian)
+    else:  # the English edition's headings and the glossary's English terms
+        assert not persian, persian[:5]
+    # the tree grows in the reading direction: its root (the part's section) right of a concept in Persian
+    root = nodes.first.bounding_box()
+    term_label = "رایانش ابری" if lang == "fa" else "Cloud computing"
+    concept = frame.locator(".react-flow__node[data-id^='term:']").filter(
+        has=frame.get_by_text(term_label, exact=True)).first
+    leaf = concept.bounding_box()
+    assert root and leaf and ((root["x"] > leaf["x"]) if lang == "fa" else (root["x"] < leaf["x"]))
+    concept.click()
+    selected = page.locator("[data-kb='map-selected']")
+    expect(selected).to_have_attribute("data-kind", "concept")
+    assert term_label in selected.inner_text() and selected.get_attribute("dir") == ("rtl" if lang == "fa" else "ltr")
+    passage = page.locator("[data-kb='map-passage']").first
+    expect(passage).to_be_visible()
+    assert passage.locator("mark.kb-mark").first.inner_text().strip().lower() == term_label.lower()
+    if lang == "en":  # English readers read the English rendering; the original is one click away
+        assert not re.search("[\u0600-\u06FF]", passage.inner_text())
+    _shot(page, f"concept-map-{lang}")
+
+    question = ("رایانش ابری چیست؟" if lang == "fa" else "What is Cloud computing?")
+    page.locator("[data-testid='stMain'] [data-testid='stButton'] button").filter(has_text=question).click()
+    page.locator("[data-testid='stChatMessage']").filter(has_text=question).first.wait_for()
+    page.locator(".kb-answer").first.wait_for()
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    expect(page.locator(".kb-answer").first).to_have_attribute("dir", "rtl" if lang == "fa" else "ltr")
+    assert not page.dialogs
+
+
+def test_concept_map_cited_works_open_their_citing_passages(page):
+    expect = sync_api.expect
+    _go(page, "نقشهٔ مفاهیم")
+    _map_frame(page)
+    page.locator("[data-testid='stMain'] [data-testid='stCheckbox']").filter(has_text="آثار استنادشده").click()
+    expect(page.locator("[data-kb='map-counts']")).not_to_have_attribute("data-works", "0")
+    frame = _map_frame(page)
+    assert int(page.locator("[data-kb='map-counts']").get_attribute("data-works")) > 10
+    work = frame.locator(".react-flow__node[data-id^='work:']").filter(has_text="Giffinger").first
+    work.click()
+    expect(page.locator("[data-kb='map-selected']")).to_have_attribute("data-kind", "work")
+    passage = page.locator("[data-kb='map-passage']").first
+    expect(passage).to_be_visible()
+    assert "Giffinger" in passage.inner_text() and passage.locator("mark.kb-mark").count()
+    _shot(page, "concept-map-works-fa")
+
+
+def test_a_reload_keeps_the_conversation_and_its_follow_up_context(page, app_store):
+    """The conversation id is in the URL and the conversation beside the store (as `ask --session` keeps it):
+    a reload shows the same exchanges and a follow-up is still read in their context; "New conversation" starts a
+    fresh id and the old one is listed among the past conversations."""
+    from assistant.conversations import Conversation
+
+    expect = sync_api.expect
+    _to_english(page)
+    _ask(page, "How does blockchain support transparency in government?", 1)
+    cid = re.search(r"[?&]c=([\w\-]+)", page.url).group(1)
+    assert "lang=en" in page.url
+    page.reload()
+    page.locator(".kb-answer").first.wait_for()
+    expect(page.locator(".kb-title")).to_have_attribute("dir", "ltr")  # the language came back with the URL
+    expect(page.locator(".kb-answer")).to_have_count(1)
+    page.locator("[data-testid='stChatMessage']").filter(
+        has_text="How does blockchain support transparency in government?").first.wait_for()
+    _ask(page, "and what are its risks?", 2)
+    turns = Conversation(app_store.store_dir, cid).turns
+    assert [t["question"] for t in turns] == ["How does blockchain support transparency in government?",
+                                              "and what are its risks?"]
+    assert "blockchain" in turns[1]["result"]["read_as"].lower()  # read in the context kept across the reload
+    page.reload()
+    expect(page.locator(".kb-answer")).to_have_count(2)
+    page.get_by_text("Questions in this conversation (2)").wait_for()
+    _shot(page, "conversation-after-reload")
+    page.get_by_role("button", name="New conversation").click()
+    expect(page.locator(".kb-answer")).to_have_count(0)
+    page.wait_for_function(f"() => !location.search.includes('c={cid}')")
+    page.locator("[data-testid='stExpander'] summary").filter(has_text="Past conversations").click()
+    link = page.locator(f"[data-kb='past-conversations'] a[data-kb-conv='{cid}']")
+    assert "How does blockchain" in link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(f"c={cid}"))
+    expect(page.locator(".kb-answer")).to_have_count(2)

@@ -1,0 +1,155 @@
+"""Conversations kept beside the store (``<store>/sessions/NAME.json``): ``ask --session NAME`` and the app
+(its conversation id in the page's URL) write the same files in the same format.
+
+A file is a JSON list of turns, oldest first; a turn is the question and the ``ask --json`` object of its
+answer (with the answer's note)::
+
+    [{"question": "…", "offtopic": false, "result": {"question": …, "answer": …, "passages": […], …}}, …]
+
+Files written before answers were kept hold ``{"question": …}`` turns only; they are read as they are. A follow-up
+is read in the context of the last two questions that were not off topic.
+
+>>> import tempfile
+>>> folder = tempfile.mkdtemp()
+>>> c = Conversation(folder, "s1")
+>>> c.turns, c.context()
+([], None)
+>>> Conversation.valid_name("../etc"), Conversation.valid_name("app-1a2b")
+(False, True)
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from assistant.result import AskResult
+
+#: turns kept per conversation: a long seminar's questions (the app lists them all); a turn with its answer's
+#: passages is ~15 KB, so a full file stays under 1 MB
+MAX_TURNS = 50
+_NAME = re.compile(r"[\w\-]{1,64}")
+
+
+class BadConversationName(ValueError):
+    """A conversation name that is not letters, digits, '-' or '_' (at most 64)."""
+
+
+@dataclass(frozen=True)
+class ConversationInfo:
+    """One stored conversation as a history list shows it."""
+
+    name: str
+    first_question: str
+    n_questions: int
+    modified: float  # seconds since the epoch
+
+
+class Conversation:
+    """A named conversation: its turns, the context of its next question, and the file that keeps them."""
+
+    def __init__(self, store_dir: str | os.PathLike, name: str, fresh: bool = False) -> None:
+        if not self.valid_name(name):
+            raise BadConversationName(name)
+        self.name = name
+        self.path = sessions_dir(store_dir) / f"{name}.json"
+        self.turns: list[dict[str, Any]] = [] if fresh else _read(self.path)
+
+    @staticmethod
+    def valid_name(name: str | None) -> bool:
+        return bool(name) and bool(_NAME.fullmatch(name or ""))
+
+    @staticmethod
+    def new_name() -> str:
+        """A fresh id for an app conversation (time-ordered, unguessable enough to not collide)."""
+        return time.strftime("app-%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+
+    def questions(self) -> list[str]:
+        return [t["question"] for t in self.turns]
+
+    def context(self) -> str | None:
+        """The last two questions not off topic: enough for "and its risks?" after "and what are its tools?"."""
+        on_topic = [t["question"] for t in self.turns if not t.get("offtopic")]
+        return " ".join(on_topic[-2:]) or None
+
+    def add(self, result: AskResult) -> None:
+        """Keep the question and its answer (an off-topic question is kept, marked, never a context)."""
+        offtopic = bool(result.decline and result.decline.kind == "offtopic")
+        self.turns.append({"question": result.question, "offtopic": offtopic,
+                           "result": {**result.to_json(), "note": result.note}})
+        self.turns = self.turns[-MAX_TURNS:]
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(self.turns, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, self.path)  # a reader never sees half a file
+
+
+def sessions_dir(store_dir: str | os.PathLike) -> Path:
+    return Path(store_dir) / "sessions"
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []  # a damaged file starts the conversation afresh rather than failing the question
+    return [t for t in data if isinstance(t, dict) and isinstance(t.get("question"), str)] \
+        if isinstance(data, list) else []
+
+
+def list_conversations(store_dir: str | os.PathLike, limit: int = 30) -> list[ConversationInfo]:
+    """Stored conversations with at least one question, the most recently changed first."""
+    folder = sessions_dir(store_dir)
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in folder.glob("*.json"):
+        name = path.stem
+        if not Conversation.valid_name(name):
+            continue
+        turns = _read(path)
+        if turns:
+            out.append(ConversationInfo(name, turns[0]["question"], len(turns), path.stat().st_mtime))
+    out.sort(key=lambda c: (-c.modified, c.name))
+    return out[:limit]
+
+
+def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
+    """An :class:`AskResult` again from a kept turn's ``result`` object (``ask --json`` plus ``note``).
+
+    ``passages`` are the store's live passages (``{id: Passage}``): a kept passage is shown as the store has it now
+    (with its English rendering); one the store no longer holds is rebuilt from the kept JSON.
+    """
+    from assistant.answer import AnswerSentence
+    from assistant.fusion import Hit
+    from assistant.result import AskResult, CitedWork, Decline
+    from indexer.store import Passage
+
+    hits = []
+    for p in obj.get("passages") or []:
+        live = passages.get(p.get("id"))
+        if live is None:
+            meta = {k: p.get(k) for k in ("section", "page", "line_start", "line_end", "language", "doc_title")}
+            live = Passage(p["id"], p.get("doc_id") or "", p.get("text") or "", meta)
+        hits.append(Hit(live, float(p.get("score") or 0.0)))
+    sentences = [AnswerSentence(
+        text=s["text"], passage_ids=list(s.get("passage_ids") or []), language=s.get("language") or "fa",
+        section=s.get("section"), page=s.get("page"), citations=list(s.get("citations") or []),
+        original=s.get("original"), generated=bool(s.get("generated")), supported=s.get("supported"),
+        support=s.get("support")) for s in obj.get("sentences") or []]
+    kind = obj.get("abstain_kind")
+    return AskResult(
+        question=obj.get("question") or "", read_as=obj.get("read_as") or obj.get("question") or "",
+        language=obj.get("language") or "fa", answer=obj.get("answer") or "", sentences=sentences,
+        passages=hits, citations=[CitedWork(c.get("key") or "", c.get("reference"), c.get("confidence"))
+                                  for c in obj.get("citations") or []],
+        decline=Decline(kind, obj.get("abstain_reason") or "") if kind else None,
+        latency_ms=float(obj.get("latency_ms") or 0.0), note=obj.get("note"))
