@@ -63,26 +63,34 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
     """Each question's feature vector, and whether the model is asked at all (not when the question
     names a cited work: ``Assistant.names_the_corpus``).
 
-    Cached in ``<store_dir>/decline_features.jsonl`` keyed by the question, its language's frame words and
-    the store's version, so a refit recomputes only what changed.
+    Cached in ``.kb-evals/decline_features.jsonl`` (beside the evaluation's stores) keyed by the question,
+    its language's frame words, the store's version and the source of the code that measures the features,
+    so a refit recomputes only what changed; a line cut short by an interrupted run is ignored.
     """
     import hashlib
 
+    import assistant.decline
+    import assistant.question_evidence
     from evals.paper_eval import Ours
 
     bot = Ours(store_dir).assistant
-    cache_file = store_dir / "decline_features.jsonl"
+    cache_file = store_dir.parent / "decline_features.jsonl"
     cache: dict[str, dict] = {}
     if cache_file.is_file():
         for line in cache_file.read_text(encoding="utf-8").splitlines():
-            rec = json.loads(line)
-            cache[rec["key"]] = rec
-    version = str(bot.retriever.state.get("version"))
+            try:
+                rec = json.loads(line)
+                cache[rec["key"]] = rec
+            except (ValueError, KeyError):
+                continue
+    code = hashlib.sha1(b"".join(Path(m.__file__ or "").read_bytes()
+                                 for m in (assistant.decline, assistant.question_evidence))).hexdigest()
+    version = [str(bot.retriever.state.get("version")), code]
     vectors, asked = [], []
     with cache_file.open("a", encoding="utf-8") as fh:
         for q in questions:
             words = sorted(frame.get(q["lang"], []))
-            key = hashlib.sha1(json.dumps([q["question"], words, version, FEATURES],
+            key = hashlib.sha1(json.dumps([q["question"], words, version],
                                           ensure_ascii=False).encode()).hexdigest()
             if key not in cache:
                 vector = bot.evidence(q["question"], frame=frozenset(words)).vector()
