@@ -134,6 +134,7 @@ def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
     from assistant.answer import AnswerSentence
     from assistant.fusion import Hit
     from assistant.llm import Generation
+    from assistant.llm_support import SUPPORT_SIMILARITY
     from assistant.result import AskResult, CitedWork, Decline
     from indexer.store import Passage
 
@@ -158,8 +159,7 @@ def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
         model=gen.get("model") or "", sentences=sentences, seconds=float(gen.get("seconds") or 0.0),
         fallback=gen.get("fallback"), message=gen.get("message"), message_fa=gen.get("message_fa"),
         dropped=int(gen.get("dropped") or 0), replaced=int(gen.get("replaced") or 0), reply=gen.get("reply") or "",
-        **({"threshold": float(gen["support_threshold"])} if gen.get("support_threshold") is not None else {}),
-    ) if isinstance(gen, dict) else None
+        threshold=float(gen.get("support_threshold") or SUPPORT_SIMILARITY)) if isinstance(gen, dict) else None
     return AskResult(
         question=obj.get("question") or "", read_as=obj.get("read_as") or obj.get("question") or "",
         language=obj.get("language") or "fa", answer=obj.get("answer") or "", sentences=sentences,
