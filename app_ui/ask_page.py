@@ -63,6 +63,7 @@ class Evidence:
         self.section = (section_in_english(tables, section) if self.english else section) \
             or self.passage.get("doc_title") or self.passage.get("doc_id") or ""
         self.lang = lang
+        self.result = result
 
     @property
     def text(self) -> str:
@@ -75,13 +76,19 @@ class Evidence:
         return (f'<span class="kb-tip-text" dir="{text_dir(self.passage["text"], self.passage.get("language"))}">'
                 f'{snippet_html(self.passage["text"], self.support)}</span>')
 
+    def rendering_note(self) -> str:
+        """Who wrote the English shown: the model of its supporting sentences' machine rendering, else the edition."""
+        models = list(dict.fromkeys(s.translated_by for s in self.result.sentences
+                                    if self.passage["id"] in s.passage_ids and s.translated_by))
+        return " ".join(_t("ask.translated_by", self.lang, model=m) for m in models) or _t("ask.rendering", self.lang)
+
     def body(self) -> str:
         """The passage, its supporting sentence highlighted; the original in a disclosure under an English one."""
         if not self.english:
             return passage_html(self.passage["text"], self.support, self.passage.get("language"))
         return (passage_html(self.english, self.support_en, "en").replace(
                     'class="kb-block kb-passage"', 'class="kb-block kb-passage" lang="en" data-kb="english"', 1)
-                + f'<div class="kb-meta" dir="{_dir(self.lang)}">{esc(_t("ask.rendering", self.lang))}</div>'
+                + f'<div class="kb-meta" dir="{_dir(self.lang)}">{esc(self.rendering_note())}</div>'
                 f'<details class="kb-original" data-kb="original">'
                 f'<summary class="kb-original-toggle" dir="{_dir(self.lang)}">'
                 f'{esc(_t("ask.show_original", self.lang))}</summary>'
@@ -169,6 +176,31 @@ def copy_text(result: AskResult, lang: str) -> str:
     return "\n".join(lines).strip()
 
 
+def translation_caption(sentences, lang: str) -> str:
+    """Who wrote the English of the answer's translated sentences: the edition prepared for this knowledge base,
+    or the model that rendered them (``indexer translate``, ``translated_by``), or both."""
+    models = list(dict.fromkeys(s.translated_by for s in sentences if s.translated_by))
+    parts = [_t("ask.translated_by", lang, model=m) for m in models]
+    if any(s.original and not s.translated_by for s in sentences):
+        parts.insert(0, _t("ask.translated", lang))
+    return " ".join(parts)
+
+
+def page_notes(result: AskResult) -> list[str]:
+    """The result's notes the page shows above the answer: all but the translation notice, which the caption
+    under the answer says in the reader's language (:func:`translation_caption`)."""
+    from assistant.answer import answer_note
+
+    said_below = answer_note(result.sentences, result.language) \
+        if any(s.original for s in result.sentences) and all(s.language == "en" for s in result.sentences) else None
+    return [n for n in (result.note or "").split("\n") if n.strip() and n != said_below]
+
+
+def _notes(result: AskResult) -> None:
+    for note in page_notes(result):
+        html(block(note, None, "kb-meta kb-note"))
+
+
 def render_question(question: str, uid: int) -> None:
     with st.chat_message("user"):
         html(f'<span id="kb-q-{uid}" class="kb-anchor"></span>' + block(question))
@@ -177,6 +209,7 @@ def render_question(question: str, uid: int) -> None:
 def render_answer(result: AskResult, tables: dict, lang: str, uid: int) -> None:
     passages = {h.passage.id: h.to_json() for h in result.passages}
     if result.decline:
+        _notes(result)  # e.g. the full text of the work it names is not in the knowledge base
         offtopic = result.decline.kind == "offtopic"
         html(f'<div class="kb-abstain" dir="{_dir(lang)}" data-kb="abstained">'
              f'{esc(_t("ask.offtopic" if offtopic else "ask.abstained", lang))}</div>')
@@ -187,13 +220,10 @@ def render_answer(result: AskResult, tables: dict, lang: str, uid: int) -> None:
                     _passage_details(p, [], tables, lang)
         return
     originals = [x.original for x in result.sentences if x.original]
-    # the note: "answered from the Persian text" + glosses, or what the generative backend left out and why;
-    # the translation note is said by the caption below instead
-    if result.note and (not originals or result.generation is not None):
-        html(block(result.note, None, "kb-meta kb-note"))
+    _notes(result)
     html(answer_html(result, uid, lang, tables) + evidence_panels(result, tables, uid, lang))
     if originals:
-        st.caption(_t("ask.translated", lang))
+        st.caption(translation_caption(result.sentences, lang))
         with st.expander(_t("ask.show_original", lang)):
             html('<div class="kb-block" dir="rtl" data-kb="originals">'
                  + " ".join(esc(x) for x in originals) + "</div>")

@@ -44,6 +44,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "ask.translated": {"fa": "جمله‌های مقاله فارسی به انگلیسی: ترجمه تهیه‌شده برای این پایگاه دانش، نه متن نویسنده.",
                        "en": "The Persian paper's sentences in English: a rendering prepared for this knowledge base, "
                              "not the author's text."},
+    "ask.translated_by": {"fa": "ترجمهٔ انگلیسی با مدل {model} از طریق پشتیبان محلی، نه متن نویسنده.",
+                          "en": "English rendering by {model} via the local backend, not the author's text."},
     "ask.rendering": {"fa": "ترجمهٔ انگلیسی تهیه‌شده برای این پایگاه دانش، نه متن نویسنده.",
                       "en": "English rendering prepared for this knowledge base, not the author's text."},
     "ask.cite_open_original": {"fa": "برای دیدن کل بخش و متن اصلی (فارسی) بزنید",

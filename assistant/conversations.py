@@ -35,10 +35,7 @@ if TYPE_CHECKING:
 #: passages is ~15 KB, so a full file stays under 1 MB
 MAX_TURNS = 50
 _NAME = re.compile(r"[\w\-]{1,64}")
-
-
-class BadConversationName(ValueError):
-    """A conversation name that is not letters, digits, '-' or '_' (at most 64)."""
+LOCK_FILE = ".sessions.lock"  # in the sessions folder: one writer of a conversation file at a time
 
 
 @dataclass(frozen=True)
@@ -56,9 +53,10 @@ class Conversation:
 
     def __init__(self, store_dir: str | os.PathLike, name: str, fresh: bool = False) -> None:
         if not self.valid_name(name):
-            raise BadConversationName(name)
+            raise ValueError(f"bad conversation name {name!r}: letters, digits, '-' or '_', at most 64")
         self.name = name
         self.path = sessions_dir(store_dir) / f"{name}.json"
+        self._fresh = fresh  # the first turn starts the file afresh instead of appending to the kept one
         self.turns: list[dict[str, Any]] = [] if fresh else _read(self.path)
 
     @staticmethod
@@ -70,24 +68,29 @@ class Conversation:
         """A fresh id for an app conversation (time-ordered, unguessable enough to not collide)."""
         return time.strftime("app-%Y%m%d-%H%M%S-") + secrets.token_hex(3)
 
-    def questions(self) -> list[str]:
-        return [t["question"] for t in self.turns]
-
     def context(self) -> str | None:
         """The last two questions not off topic: enough for "and its risks?" after "and what are its tools?"."""
         on_topic = [t["question"] for t in self.turns if not t.get("offtopic")]
         return " ".join(on_topic[-2:]) or None
 
     def add(self, result: AskResult) -> None:
-        """Keep the question and its answer (an off-topic question is kept, marked, never a context)."""
+        """Keep the question and its answer (an off-topic question is kept, marked, never a context).
+
+        The file is read again under the sessions lock before the turn is appended, so two writers of one
+        conversation (two browser tabs on one ``?c=`` link, or a tab and ``ask --session``) keep each other's
+        turns; it is replaced atomically (a unique temp file, then a rename), so a reader never sees half a file.
+        """
+        from indexer.pipeline import store_lock
+        from indexer.store import write_json_atomic
+
         offtopic = bool(result.decline and result.decline.kind == "offtopic")
-        self.turns.append({"question": result.question, "offtopic": offtopic,
-                           "result": {**result.to_json(), "note": result.note}})
-        self.turns = self.turns[-MAX_TURNS:]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.turns, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)  # a reader never sees half a file
+        turn = {"question": result.question, "offtopic": offtopic,
+                "result": {**result.to_json(), "note": result.note}}
+        with store_lock(self.path.parent, LOCK_FILE):
+            kept = [] if self._fresh else _read(self.path)
+            self.turns = (kept + [turn])[-MAX_TURNS:]
+            write_json_atomic(self.path, self.turns)
+            self._fresh = False
 
 
 def sessions_dir(store_dir: str | os.PathLike) -> Path:
@@ -130,6 +133,8 @@ def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
     """
     from assistant.answer import AnswerSentence
     from assistant.fusion import Hit
+    from assistant.llm import Generation
+    from assistant.llm_support import SUPPORT_SIMILARITY
     from assistant.result import AskResult, CitedWork, Decline
     from indexer.store import Passage
 
@@ -143,13 +148,22 @@ def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
     sentences = [AnswerSentence(
         text=s["text"], passage_ids=list(s.get("passage_ids") or []), language=s.get("language") or "fa",
         section=s.get("section"), page=s.get("page"), citations=list(s.get("citations") or []),
-        original=s.get("original"), generated=bool(s.get("generated")), supported=s.get("supported"),
-        support=s.get("support")) for s in obj.get("sentences") or []]
+        original=s.get("original"), translated_by=s.get("translated_by"), glosses=list(s.get("glosses") or []),
+        generated=bool(s.get("generated")), supported=s.get("supported"), support=s.get("support"),
+        score=float(s.get("support_score") or 0.0), support_ngram=s.get("support_ngram"),
+        support_similarity=s.get("support_similarity")) for s in obj.get("sentences") or []]
     kind = obj.get("abstain_kind")
+    gen = obj.get("generation")
+    # what the page and the notes read of the generative backend's work (its support checks are not restored)
+    generation = Generation(
+        model=gen.get("model") or "", sentences=sentences, seconds=float(gen.get("seconds") or 0.0),
+        fallback=gen.get("fallback"), message=gen.get("message"), message_fa=gen.get("message_fa"),
+        dropped=int(gen.get("dropped") or 0), replaced=int(gen.get("replaced") or 0), reply=gen.get("reply") or "",
+        threshold=float(gen.get("support_threshold") or SUPPORT_SIMILARITY)) if isinstance(gen, dict) else None
     return AskResult(
         question=obj.get("question") or "", read_as=obj.get("read_as") or obj.get("question") or "",
         language=obj.get("language") or "fa", answer=obj.get("answer") or "", sentences=sentences,
         passages=hits, citations=[CitedWork(c.get("key") or "", c.get("reference"), c.get("confidence"))
                                   for c in obj.get("citations") or []],
         decline=Decline(kind, obj.get("abstain_reason") or "") if kind else None,
-        latency_ms=float(obj.get("latency_ms") or 0.0), note=obj.get("note"))
+        latency_ms=float(obj.get("latency_ms") or 0.0), note=obj.get("note"), generation=generation)

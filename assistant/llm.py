@@ -30,14 +30,17 @@ from indexer.llm_client import Failure, make_llm, stream_reply
 
 Fallback = Failure | Literal["no-answer", "unsupported"]
 
-_FALLBACK_TEXT = {
+#: why an answer (or a summary, :mod:`assistant.summary_llm`) is the extractive one, in English and Persian
+FALLBACK_TEXT = {
     "no-answer": "the model found no answer in the passages",
     "unsupported": "none of the model's sentences was supported by the passage it cites",
 }
-_FALLBACK_TEXT_FA = {
+FALLBACK_TEXT_FA = {
     "no-answer": "مدل در گذرگاه‌ها پاسخی نیافت",
     "unsupported": "هیچ‌یک از جمله‌های مدل با گذرگاهی که به آن استناد کرده پشتیبانی نشد",
 }
+#: the model client could not be made (e.g. the ``[llm]`` extra is missing), in Persian; ``{exc}``: the error
+CLIENT_FAILED_FA = "کارخواه مدل آماده نشد: {exc}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def generate_answer(question: str, hits: list[Hit], settings: Any, embed_model: 
         sentences = compose(question, hits, embed_model, settings.answer_max_sentences, tables=tables,
                             language=language) if embed_model is not None and hits else []
         return Generation(settings.llm_model, sentences, fallback=reason, message=message,
-                          message_fa=message_fa or _FALLBACK_TEXT_FA.get(reason), **kw)
+                          message_fa=message_fa or FALLBACK_TEXT_FA.get(reason), **kw)
 
     if not question.strip() or not hits:
         return Generation(settings.llm_model, [])
@@ -109,14 +112,14 @@ def generate_answer(question: str, hits: list[Hit], settings: Any, embed_model: 
     try:
         llm = llm or make_llm(settings)
     except Exception as exc:  # noqa: BLE001 - e.g. the [llm] extra is missing
-        return extractive("server-error", str(exc), f"کارخواه مدل آماده نشد: {exc}")
+        return extractive("server-error", str(exc), CLIENT_FAILED_FA.format(exc=exc))
     messages = build_messages(question, hits, language, settings.answer_max_sentences + 1)
     reply = stream_reply(llm, messages, settings.llm_timeout_s, settings.llm_base_url, settings.llm_model, on_text)
     if not reply.ok:
         return extractive(reply.failure or "server-error", reply.message or "", reply.message_fa, reply=reply.text,
                           seconds=reply.seconds)
     if is_no_answer(reply.text) or not reply.text.strip():
-        return extractive("no-answer", _FALLBACK_TEXT["no-answer"], reply=reply.text, seconds=reply.seconds)
+        return extractive("no-answer", FALLBACK_TEXT["no-answer"], reply=reply.text, seconds=reply.seconds)
     checks = verify(parse_cited_sentences(reply.text), hits, embed_model)
     sentences: list[AnswerSentence] = []
     dropped = replaced = 0
@@ -134,7 +137,7 @@ def generate_answer(question: str, hits: list[Hit], settings: Any, embed_model: 
         else:
             dropped += 1
     if not any(s.generated and s.supported for s in sentences):
-        return extractive("unsupported", _FALLBACK_TEXT["unsupported"], checks=checks, reply=reply.text,
+        return extractive("unsupported", FALLBACK_TEXT["unsupported"], checks=checks, reply=reply.text,
                           seconds=time.monotonic() - started, dropped=dropped)
     return Generation(settings.llm_model, sentences, checks, reply.text, time.monotonic() - started,
                       dropped=dropped, replaced=replaced)

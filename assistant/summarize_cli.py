@@ -29,7 +29,7 @@ def cmd_summarize(args) -> int:
         from assistant.summary_llm import write_summary
 
         write_summary(summary, bot)
-        print(summary.note.split(")")[0] + ")", file=sys.stderr)
+        print((summary.generation or {}).get("note") or "", file=sys.stderr)  # the whole note, "sentence(s)" too
     if args.format == "pdf":
         out = Path(args.out or "summary.pdf")
         to_pdf(summary, out)

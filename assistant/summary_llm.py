@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.answer import citation_keys
 from assistant.fusion import Hit
+from assistant.llm import CLIENT_FAILED_FA, FALLBACK_TEXT, FALLBACK_TEXT_FA
 from assistant.llm_prompt import build_summary_messages, parse_cited_sentences
 from assistant.llm_support import SUPPORT_SIMILARITY, SupportCheck, verify
 from assistant.summarize import KeyPoint, SubsectionSummary, Summary
@@ -55,7 +56,8 @@ def write_summary(summary: Summary, assistant: Any, llm: Any = None) -> Summary:
     try:
         llm = llm or make_llm(settings)
     except Exception as exc:  # noqa: BLE001 - the [llm] extra is missing
-        fallback, message = "server-error", str(exc)
+        fallback = "server-error"
+        message = CLIENT_FAILED_FA.format(exc=exc) if summary.lang == "fa" else str(exc)
     for sub in summary.subsections if fallback is None else []:
         ids = list(dict.fromkeys(pid for p in sub.points for pid in p.passage_ids if pid in passages))
         if not ids:
@@ -73,9 +75,8 @@ def write_summary(summary: Summary, assistant: Any, llm: Any = None) -> Summary:
         sub.points[:] = points
         written, replaced, dropped = written + w, replaced + r, dropped + d
     if fallback is None and not written:
-        fallback, message = "unsupported", ("هیچ‌یک از جمله‌های مدل با گذرگاهی که به آن استناد کرده پشتیبانی نشد"
-                                            if summary.lang == "fa" else
-                                            "none of the model's sentences was supported by the passage it cites")
+        fallback = "unsupported"
+        message = (FALLBACK_TEXT_FA if summary.lang == "fa" else FALLBACK_TEXT)["unsupported"]
     if fallback is not None:
         for sub, points in zip(summary.subsections, extractive):  # nothing kept of a half-written summary
             sub.points[:] = points
@@ -83,14 +84,17 @@ def write_summary(summary: Summary, assistant: Any, llm: Any = None) -> Summary:
                           "written": 0 if fallback else written, "replaced": 0 if fallback else replaced,
                           "dropped": 0 if fallback else dropped, "support_threshold": SUPPORT_SIMILARITY,
                           "checks": [c.to_json() for c in checks]}
-    summary.note = _note(summary, model, written, replaced, dropped, fallback, message) + " " + summary.note
+    note = _note(summary, model, written, replaced, dropped, fallback, message)
+    summary.generation["note"] = note  # what the model did, in the summary's language (``summarize --llm`` prints it)
+    summary.note = note + " " + summary.note
     return summary
 
 
 def _rewrite(sub: SubsectionSummary, checks: list[SupportCheck], hits: list[Hit],
              lang: str) -> tuple[list[KeyPoint], int, int, int]:
     """The subsection's key points from the model's checked sentences: supported ones written, unsupported
-    ones replaced by an unused extractive key point of the passages they cite."""
+    ones replaced by an unused extractive key point of a passage they cite, or left out when those passages
+    have none (a key point of another passage would not say what the sentence claimed)."""
     extractive = list(sub.points)
     used: set[int] = set()
     out: list[KeyPoint] = []
@@ -106,8 +110,6 @@ def _rewrite(sub: SubsectionSummary, checks: list[SupportCheck], hits: list[Hit]
             written += 1
             continue
         spare = next((i for i, p in enumerate(extractive) if i not in used and set(p.passage_ids) & set(cited)), None)
-        if spare is None and cited:
-            spare = next((i for i in range(len(extractive)) if i not in used), None)
         if spare is None:
             dropped += 1
             continue

@@ -267,7 +267,7 @@ def translate(settings: Settings, doc_id: str | None = None, limit: int | None =
             else:
                 rows.append(None)
         registered = bool(spec.meta.get("english_edition_by")) and path.is_file()
-        for s, row in zip(segments, list(rows)):
+        for i, (s, row) in enumerate(zip(segments, list(rows))):
             if row is not None:
                 continue
             if budget == 0:
@@ -279,7 +279,9 @@ def translate(settings: Settings, doc_id: str | None = None, limit: int | None =
             if not reply.ok:
                 if reply.failure in ("unreachable", "model-missing"):
                     report.stopped = reply.message
-                    doc_report.to_go += sum(1 for r in rows if r is None)
+                    # this segment and those after it still untranslated (the earlier ones left for the
+                    # next run are counted already)
+                    doc_report.to_go += sum(1 for r in rows[i:] if r is None)
                     return report
                 say(f"{spec.doc_id} seg {s.seg}: {reply.message} (left for the next run)")
                 doc_report.to_go += 1

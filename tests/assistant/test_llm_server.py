@@ -255,6 +255,7 @@ def test_written_summary_is_checked_and_falls_back_on_a_dead_server(llm, paper_s
     md = to_markdown(written)
     assert f"- (written by the model) {quoted.text}" in md and "written by gemma-3-270m" in written.note
     assert '"generation"' in to_json(written) and '"generation"' not in to_json(extractive)
+    assert written.note.startswith(gen["note"]) and gen["note"].endswith(".)")  # the whole note, not cut at ")"
 
     dead = Assistant(paper_store.replace(llm_base_url=f"http://127.0.0.1:{llm_server.free_port()}/v1",
                                          llm_model=llm.model))

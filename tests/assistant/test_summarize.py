@@ -137,3 +137,28 @@ def test_cli_summarize_md(paper_store):
     md = subprocess.run([sys.executable, "-m", "assistant", "summarize", "--section", "نتیجه‌گیری", "--lang", "en",
                          *store], check=True, cwd=PROJECT_ROOT, timeout=600, capture_output=True, text=True).stdout
     assert md.startswith("# Reading summary: Conclusion") and "## Key points" in md
+
+
+def test_an_unsupported_written_point_is_replaced_only_by_a_key_point_of_a_passage_it_cites():
+    """The model's unsupported sentence gives way to the cited passage's key point; with none there, it is left
+    out (never a key point of another passage, which would not say what the sentence claimed)."""
+    from assistant.fusion import Hit
+    from assistant.llm_support import SupportCheck
+    from assistant.summarize import KeyPoint, SubsectionSummary
+    from assistant.summary_llm import _rewrite
+    from indexer.store import Passage
+
+    a, b = (Passage(pid, "d", text, {"page": 1, "line_start": n, "line_end": n})
+            for pid, text, n in (("d:1", "Cloud computing lowers the cost of public services.", 3),
+                                 ("d:2", "Big data helps governments plan.", 7)))
+    point_b = KeyPoint(b.text, ["d:2"], 1, 7, 7)
+    sub = SubsectionSummary("Tools", ["Tools"], [1], (3, 7), [point_b])
+    checks = [SupportCheck("Cloud computing lowers costs.", [1], True, "e5"),
+              SupportCheck("Big data replaces planners.", [2], False, "unsupported"),
+              SupportCheck("Cloud computing ends all corruption.", [1], False, "unsupported")]
+    points, written, replaced, dropped = _rewrite(sub, checks, [Hit(a, 0.0), Hit(b, 0.0)], "en")
+    assert [p.text for p in points] == ["Cloud computing lowers costs.", b.text]
+    assert (written, replaced, dropped) == (1, 1, 1)
+    # passage 1 has no key point: its unsupported sentence is left out, point_b is not borrowed for it
+    points, written, replaced, dropped = _rewrite(sub, [checks[0], checks[2]], [Hit(a, 0.0), Hit(b, 0.0)], "en")
+    assert [p.text for p in points] == ["Cloud computing lowers costs."] and (written, replaced, dropped) == (1, 0, 1)

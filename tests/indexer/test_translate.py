@@ -56,6 +56,43 @@ def test_a_dead_server_stops_the_run_and_writes_nothing(tmp_path):
     assert sorted(p.name for p in settings.corpus_dir.iterdir()) == ["gov.md"]  # no edition, no manifest
 
 
+def test_a_server_that_fails_once_then_dies_counts_each_segment_to_go_once(tmp_path):
+    """The first segment gets an HTTP 500 (left for the next run), then the server is gone: 4 segments to go."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class FailOnce(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server hook
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b'{"error": "busy"}')
+            threading.Thread(target=server.shutdown).start()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), FailOnce)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever)
+    thread.start()
+    try:
+        settings = corpus_with_document(tmp_path).replace(
+            llm_enabled=True, llm_base_url=f"http://127.0.0.1:{port}/v1", llm_timeout_s=10)
+        first_answered = threading.Event()
+
+        def say(line: str) -> None:
+            if "left for the next run" in line:
+                first_answered.set()
+                thread.join(10)
+                server.server_close()  # nothing listens there now
+
+        report = translate(settings, say=say)
+    finally:
+        server.server_close()
+    assert first_answered.is_set() and report.stopped
+    assert report.documents[0].to_go == 4 and report.documents[0].translated == 0
+
+
 def test_segments_are_the_headings_and_sentences_the_index_splits():
     root = PROJECT_ROOT / "corpus"
     spec = next(s for s in docs_mod.discover(root) if s.doc_id == "smart-statesmanship")
