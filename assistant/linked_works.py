@@ -14,15 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.bibliography import fold_name, name_similarity
-from indexer.links import AUTHOR_MATCH, TITLE_MATCH, Work, works_of
+from indexer.links import AUTHOR_MATCH, TITLE_MATCH, YEAR, Work, content_words, works_of
 
 Tables = dict[str, dict[str, Any]]
-_YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _PERSIAN_WORD = re.compile(r"[\u0600-\u06FF\u200c]{3,}")
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_STOP = {"the", "and", "for", "with", "from", "into", "their", "this", "that", "what", "does", "about", "say",
-         "says"}
 # at least this many content words of a linked work's title must be in a question that names it by title
 TITLE_WORDS = 3
 
@@ -55,10 +51,6 @@ def linked_works(tables: Tables) -> dict[str, LinkedWork]:
             for key, items in docs.items()}
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in (fold_name(x) for x in _WORD.findall(text)) if len(w) >= 4 and w not in _STOP}
-
-
 def named_works(question: str, tables: Tables) -> list[NamedWork]:
     """The cited works ``question`` names, linked ones first.
 
@@ -67,13 +59,13 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
     title (linked works only): at least :data:`TITLE_WORDS` and ``TITLE_MATCH`` of the title's content
     words.
     """
-    years = set(_YEAR.findall(question))
+    years = set(YEAR.findall(question))
     linked = linked_works(tables)
     if not years and not linked:
         return []
     names = {fold_name(n) for n in _LATIN_NAME.findall(question)} | \
         {fold_name(n) for n in _PERSIAN_WORD.findall(question)}
-    words = _content_words(question) if linked else set()
+    words = set(content_words(question)) if linked else set()
     out: list[NamedWork] = []
     for work in works_of(tables):
         by = ""
@@ -82,7 +74,7 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
             if any(n == first or name_similarity(n, first) >= AUTHOR_MATCH for n in names):
                 by = "author and year"
         if not by and work.key in linked:
-            title = _content_words(work.title)
+            title = set(content_words(work.title))
             hit = len(title & words)
             if hit >= TITLE_WORDS and hit / len(title) >= TITLE_MATCH:
                 by = "title"
