@@ -25,11 +25,13 @@ TITLE_WORDS = 3
 
 @dataclass(frozen=True)
 class LinkedWork:
-    """A cited work with its full text in the knowledge base: the bibliography key and the documents."""
+    """A cited work with its full text in the knowledge base: the bibliography key and the documents (their
+    ids, titles and corpus files, in the same order)."""
 
     key: str
     doc_ids: tuple[str, ...]
     titles: tuple[str, ...]
+    files: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,11 @@ class NamedWork:
 
 def linked_works(tables: Tables) -> dict[str, LinkedWork]:
     """Every linked work by bibliography key (several documents may be the full text of one work)."""
-    docs: dict[str, list[tuple[str, str]]] = {}
+    docs: dict[str, list[tuple[str, str, str | None]]] = {}
     for doc_id, table in tables.items():
         if table.get("cites"):
-            docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id))
-    return {key: LinkedWork(key, tuple(d for d, _t in items), tuple(t for _d, t in items))
-            for key, items in docs.items()}
+            docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id, table.get("file")))
+    return {key: LinkedWork(key, *(tuple(column) for column in zip(*items))) for key, items in docs.items()}
 
 
 def named_works(question: str, tables: Tables) -> list[NamedWork]:
