@@ -4,8 +4,9 @@ A document linked to a bibliography record (``add --cites``, :mod:`indexer.links
 in its structure table (``cites``). :func:`linked_works` reads those links; :func:`named_works` finds the
 cited works a question names — first author and year («Giffinger et al. (2007)», «Giffinger 2007», a
 Persian surname with its year), or, for a linked work, most of its title — and says for each whether its
-full text is here. The ``linked-work`` retriever ranks a named linked work's passages first; a question
-naming a work whose full text is absent gets a note saying so (:func:`absent_note`).
+full text is here. The ``linked-work`` retriever ranks a named linked work's passages first (not for a
+question about where or why the paper cites the work: :func:`work_docs`); a question naming a work whose
+full text is absent gets a note saying so (:func:`absent_note`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answer import CITATION, question_type
 from indexer.bibliography import fold_name, name_similarity
 from indexer.links import AUTHOR_MATCH, TITLE_MATCH, YEAR, Work, content_words, works_of
 
@@ -83,6 +85,16 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
             out.append(NamedWork(work, linked.get(work.key), by))
     out.sort(key=lambda n: n.linked is None)
     return out
+
+
+def work_docs(question: str, named: list[NamedWork]) -> tuple[str, ...]:
+    """The documents ``question`` is answered from first: the full texts of the linked works it names —
+    unless it asks where, why or by whom the paper cites them (a citation question,
+    :func:`assistant.answer.question_type`: «What does the paper cite Giffinger et al. (2007) for?»), which
+    the paper answers, not the work."""
+    if question_type(question) == CITATION:
+        return ()
+    return tuple(d for n in named if n.linked for d in n.linked.doc_ids)
 
 
 ABSENT_NOTE = {
