@@ -100,7 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.ask.document": {"fa": "{x} چیست؟", "en": "What is {x}?"},
     "map.ask.section": {"fa": "مقاله دربارهٔ {x} چه می‌گوید؟", "en": "What does the paper say about {x}?"},
     "map.ask.concept": {"fa": "{x} چیست؟", "en": "What is {x}?"},
-    "map.ask.work": {"fa": "مقاله برای چه به {x} استناد می‌کند؟", "en": "What does the paper cite {x} for?"},
+    "map.ask.work": {"fa": "مقاله کجا و برای چه به {x} استناد می‌کند؟", "en": "Where and why does the paper cite {x}?"},
     "map.original": {"fa": "متن اصلی", "en": "Show the original"},
     "map.no_passage": {"fa": "قطعه‌ای برای این گره پیدا نشد.", "en": "No passage was found for this node."},
     "map.more": {"fa": "و {n} قطعهٔ دیگر", "en": "and {n} more passages"},

@@ -45,9 +45,7 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
         return  # the nearest passages of an off-topic question are not related to it
     elif result.decline:
         print("The paper does not answer this. / مقاله به این پرسش پاسخ نمی‌دهد.")
-        print(f"  ({result.decline.reason})")
-        if result.note:  # a named cited work whose full text is not in the knowledge base
-            print("  " + result.note.replace("\n", "\n  "))
+        print(f"  ({result.decline.reason})")  # no note: the notes introduce an answer, and there is none
     else:
         if result.note:  # the answer is an English rendering, or quotes Persian text (with glosses), or a
             print("  " + result.note.replace("\n", "\n  "))  # cited work's full text (or its absence)

@@ -13,7 +13,7 @@ from assistant.citations import cited_works
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
-from assistant.linked_works import NamedWork, absent_note, linked_note, named_works
+from assistant.linked_works import NamedWork, absent_note, linked_note, named_works, work_docs
 from assistant.question_check import has_words, no_words_result
 from assistant.question_evidence import EvidenceMeter
 from assistant.result import AskResult, CitedWork, Decline
@@ -91,10 +91,11 @@ class Assistant:
         return self.retriever.retrieve(question, k or self.settings.top_k)
 
     def _compose(self, question: str, hits: list[Hit], language: str,
-                 on_text: Callable[[str], None] | None = None) -> tuple[list[AnswerSentence], Generation | None]:
-        """Answer sentences: the optional LLM backend when enabled (with what it did), else the extractive
-        composer."""
-        if self.settings.llm_enabled:
+                 on_text: Callable[[str], None] | None = None,
+                 model: bool = True) -> tuple[list[AnswerSentence], Generation | None]:
+        """Answer sentences: the optional LLM backend when enabled (with what it did), else — or with
+        ``model`` False — the extractive composer."""
+        if self.settings.llm_enabled and model:
             from assistant.llm import generate_answer
 
             generation = generate_answer(question, hits, self.settings, self.embedder, tables=self.tables,
@@ -154,8 +155,9 @@ class Assistant:
 
     def _work_note(self, named: list[NamedWork], sentences: list[AnswerSentence], language: str) -> str | None:
         """A question naming a cited work: that the answer comes from the work's full text, or that the full
-        text is not here and the answer is what the paper says about it (:mod:`assistant.linked_works`)."""
-        if not named:
+        text is not here and the answer is what the paper says about it (:mod:`assistant.linked_works`). No
+        answer (a declined question): no note, nothing follows it."""
+        if not named or not sentences:
             return None
         passages = self.retriever.passages
         answered_from = {passages[pid].doc_id for s in sentences for pid in s.passage_ids if pid in passages}
@@ -181,15 +183,19 @@ class Assistant:
         decline = self._decline(question, language, hits, read_as)
         named = named_works(question, self.tables)
         # a question naming a cited work whose full text is here is answered from the work's own passages
-        # (they lead the hits: LinkedWorkFirst); the paper's passages about it stay among the passages shown
-        own = {d for n in named if n.linked for d in n.linked.doc_ids}
+        # (they lead the hits: LinkedWorkFirst), unless it asks where or why the paper cites the work
+        # (work_docs); the paper's passages about it stay among the passages shown
+        own = set(work_docs(question, named))
         work_hits = [h for h in hits if h.passage.doc_id in own]
         sentences: list[AnswerSentence] = []
         generation: Generation | None = None
         if hits and not decline and work_hits:
             sentences, generation = self._compose(read_as, work_hits, language, on_text)
         if hits and not decline and not sentences:
-            sentences, generation = self._compose(read_as, hits, language, on_text)
+            # the model server is asked once per question: after an empty answer from the work's passages the
+            # paper's sentences are chosen by the extractive composer (the first generation's note says why)
+            sentences, second = self._compose(read_as, hits, language, on_text, model=generation is None)
+            generation = generation or second
         if not sentences and not decline:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)

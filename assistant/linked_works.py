@@ -4,8 +4,9 @@ A document linked to a bibliography record (``add --cites``, :mod:`indexer.links
 in its structure table (``cites``). :func:`linked_works` reads those links; :func:`named_works` finds the
 cited works a question names — first author and year («Giffinger et al. (2007)», «Giffinger 2007», a
 Persian surname with its year), or, for a linked work, most of its title — and says for each whether its
-full text is here. The ``linked-work`` retriever ranks a named linked work's passages first; a question
-naming a work whose full text is absent gets a note saying so (:func:`absent_note`).
+full text is here. The ``linked-work`` retriever ranks a named linked work's passages first (not for a
+question about where or why the paper cites the work: :func:`work_docs`); a question naming a work whose
+full text is absent gets a note saying so (:func:`absent_note`).
 """
 from __future__ import annotations
 
@@ -13,27 +14,26 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.answer import CITATION, question_type
 from indexer.bibliography import fold_name, name_similarity
-from indexer.links import AUTHOR_MATCH, TITLE_MATCH, Work, works_of
+from indexer.links import AUTHOR_MATCH, TITLE_MATCH, YEAR, Work, content_words, works_of
 
 Tables = dict[str, dict[str, Any]]
-_YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _PERSIAN_WORD = re.compile(r"[\u0600-\u06FF\u200c]{3,}")
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
-_STOP = {"the", "and", "for", "with", "from", "into", "their", "this", "that", "what", "does", "about", "say",
-         "says"}
 # at least this many content words of a linked work's title must be in a question that names it by title
 TITLE_WORDS = 3
 
 
 @dataclass(frozen=True)
 class LinkedWork:
-    """A cited work with its full text in the knowledge base: the bibliography key and the documents."""
+    """A cited work with its full text in the knowledge base: the bibliography key and the documents (their
+    ids, titles and corpus files, in the same order)."""
 
     key: str
     doc_ids: tuple[str, ...]
     titles: tuple[str, ...]
+    files: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,11 @@ class NamedWork:
 
 def linked_works(tables: Tables) -> dict[str, LinkedWork]:
     """Every linked work by bibliography key (several documents may be the full text of one work)."""
-    docs: dict[str, list[tuple[str, str]]] = {}
+    docs: dict[str, list[tuple[str, str, str | None]]] = {}
     for doc_id, table in tables.items():
         if table.get("cites"):
-            docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id))
-    return {key: LinkedWork(key, tuple(d for d, _t in items), tuple(t for _d, t in items))
-            for key, items in docs.items()}
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in (fold_name(x) for x in _WORD.findall(text)) if len(w) >= 4 and w not in _STOP}
+            docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id, table.get("file")))
+    return {key: LinkedWork(key, *(tuple(column) for column in zip(*items))) for key, items in docs.items()}
 
 
 def named_works(question: str, tables: Tables) -> list[NamedWork]:
@@ -67,13 +62,13 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
     title (linked works only): at least :data:`TITLE_WORDS` and ``TITLE_MATCH`` of the title's content
     words.
     """
-    years = set(_YEAR.findall(question))
+    years = set(YEAR.findall(question))
     linked = linked_works(tables)
     if not years and not linked:
         return []
     names = {fold_name(n) for n in _LATIN_NAME.findall(question)} | \
         {fold_name(n) for n in _PERSIAN_WORD.findall(question)}
-    words = _content_words(question) if linked else set()
+    words = set(content_words(question)) if linked else set()
     out: list[NamedWork] = []
     for work in works_of(tables):
         by = ""
@@ -82,7 +77,7 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
             if any(n == first or name_similarity(n, first) >= AUTHOR_MATCH for n in names):
                 by = "author and year"
         if not by and work.key in linked:
-            title = _content_words(work.title)
+            title = set(content_words(work.title))
             hit = len(title & words)
             if hit >= TITLE_WORDS and hit / len(title) >= TITLE_MATCH:
                 by = "title"
@@ -90,6 +85,16 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
             out.append(NamedWork(work, linked.get(work.key), by))
     out.sort(key=lambda n: n.linked is None)
     return out
+
+
+def work_docs(question: str, named: list[NamedWork]) -> tuple[str, ...]:
+    """The documents ``question`` is answered from first: the full texts of the linked works it names —
+    unless it asks where, why or by whom the paper cites them (a citation question,
+    :func:`assistant.answer.question_type`: «What does the paper cite Giffinger et al. (2007) for?»), which
+    the paper answers, not the work."""
+    if question_type(question) == CITATION:
+        return ()
+    return tuple(d for n in named if n.linked for d in n.linked.doc_ids)
 
 
 ABSENT_NOTE = {

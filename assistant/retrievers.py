@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
 from assistant.expansion import curated_terms, expand, glossary_terms
-from assistant.linked_works import NamedWork, named_works
+from assistant.linked_works import NamedWork, named_works, work_docs
 from assistant.sections import named_sections
 from assistant.store_view import Ranking, StoreView
 from indexer.lang import detect_language
@@ -48,8 +48,9 @@ class Query:
 
     @functools.cached_property
     def linked_docs(self) -> tuple[str, ...]:
-        """The documents that are the full text of a work the question names."""
-        return tuple(d for n in self.named_works if n.linked for d in n.linked.doc_ids)
+        """The documents that are the full text of a work the question names, unless it asks where or why the
+        paper cites the work (:func:`assistant.linked_works.work_docs`)."""
+        return work_docs(self.text, self.named_works)
 
     @functools.cached_property
     def embedding(self) -> list[float]:

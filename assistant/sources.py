@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from assistant.linked_works import linked_works
 from indexer.bibliography import Resolver, WorkEntry
 from indexer.citations import extract_citations, normalise_key
 from indexer.export import export as _export
@@ -58,13 +59,10 @@ def glossary(store) -> list[dict[str, Any]]:
 
 
 def _full_text_docs(tables: Tables) -> dict[str, list[dict[str, Any]]]:
-    """``{key: [{"doc_id", "title", "file"}]}``: the documents that are a cited work's full text."""
-    out: dict[str, list[dict[str, Any]]] = {}
-    for doc_id, table in tables.items():
-        if table.get("cites"):
-            out.setdefault(table["cites"], []).append(
-                {"doc_id": doc_id, "title": table.get("title") or doc_id, "file": table.get("file")})
-    return out
+    """``{key: [{"doc_id", "title", "file"}]}``: the documents that are a cited work's full text
+    (:func:`assistant.linked_works.linked_works`, as JSON rows)."""
+    return {key: [{"doc_id": d, "title": t, "file": f} for d, t, f in zip(work.doc_ids, work.titles, work.files)]
+            for key, work in linked_works(tables).items()}
 
 
 def sources(store) -> list[dict[str, Any]]:

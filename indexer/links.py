@@ -28,10 +28,13 @@ HEAD_CHARS = 2000
 AUTHOR_MATCH = 0.85
 # share of a record title's content words that must be on the title page for the title to count
 TITLE_MATCH = 0.75
-_YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
+# a year as citations write it, Gregorian or Solar Hijri (a title page's, a question's)
+YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# words that say nothing about which work a title is (a title page's, a question's)
 _STOP = {"the", "and", "for", "with", "from", "into", "their", "this", "that", "what", "case", "study", "towards",
-         "toward", "about", "between", "through", "among", "using", "based", "role", "new", "its", "how"}
+         "toward", "about", "between", "through", "among", "using", "based", "role", "new", "its", "how", "does",
+         "says"}
 
 
 class UnknownWorkError(ValueError):
@@ -131,7 +134,9 @@ def _compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", fold_name(text))
 
 
-def _content_words(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that can tell one work's title from another (folded, four letters or more, no
+    stop words), in order: what :func:`propose_work` and :func:`assistant.linked_works.named_works` match."""
     return [w for w in (fold_name(x) for x in _WORD.findall(text)) if len(w) >= 4 and w not in _STOP]
 
 
@@ -139,8 +144,8 @@ def propose_work(head: str, works: list[Work]) -> Proposal | None:
     """The work a document's title page (``head``: its first :data:`HEAD_CHARS` characters, with any title,
     author and year the maintainer gave) names: a year of the page and the work's first author or most of
     its title. None when no work fits, or when two fit equally well (the maintainer says which)."""
-    years = set(_YEAR.findall(head))
-    words = set(_content_words(head))
+    years = set(YEAR.findall(head))
+    words = set(content_words(head))
     names = {w for w in (fold_name(x) for x in _WORD.findall(head)) if len(w) >= 3}
     scored: list[tuple[float, Proposal]] = []
     for work in works:
@@ -148,7 +153,7 @@ def propose_work(head: str, works: list[Work]) -> Proposal | None:
             continue
         first = fold_name(work.authors[0])
         author = first in names or any(name_similarity(first, n) >= AUTHOR_MATCH for n in names)
-        title_words = _content_words(work.title)
+        title_words = content_words(work.title)
         share = sum(w in words for w in title_words) / len(title_words) if title_words else 0.0
         title = len(title_words) >= 2 and share >= TITLE_MATCH
         if not (author or title):

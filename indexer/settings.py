@@ -65,7 +65,8 @@ class Settings:
     # the full text of a cited work the question names (issue 25; no list and no step when none is linked):
     # one more list like section and citation, and its passages lead the top k, at most this many of them,
     # so that 2 of the default 5 stay for the paper's sentences citing the work ("the paper says … — the cited
-    # work says …"); checked on the tests' linked documents (tests/assistant/test_linked_works.py)
+    # work says …"). Both are untuned defaults: no measurement chose them (no evaluation set has linked
+    # documents); they were only checked on the tests' two linked documents (tests/assistant/test_linked_works.py)
     linked_work_weight: float = 1.0
     linked_work_slots: int = 3
     reference_penalty: float = 0.5  # bibliography records, unless the question asks for one

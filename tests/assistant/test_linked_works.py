@@ -183,6 +183,42 @@ def test_a_work_whose_full_text_is_absent_says_so(linked_bot):
     assert fa.note and fa.note.startswith("متن کامل Heeks, 2003 در پایگاه دانش نیست")
 
 
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_concept_maps_question_about_a_cited_work_is_answered_from_the_paper(linked_bot, language):
+    """«Where and why does the paper cite …?» names the linked work but asks about the paper: a citation question
+    (assistant.answer.question_type), so the work's full text does not lead and the answer quotes the paper."""
+    from app_ui.i18n import t
+    from assistant.answer import CITATION, question_type
+    from assistant.linked_works import named_works, work_docs
+
+    question = t("map.ask.work", language, x=GIFFINGER)
+    assert question_type(question) == CITATION
+    named = named_works(question, linked_bot.tables)
+    assert [n.work.key for n in named if n.linked] == [GIFFINGER] and work_docs(question, named) == ()
+    result = linked_bot.ask(question)
+    assert result.decline is None and result.sentences
+    assert result.passages[0].passage.doc_id == "smart-statesmanship"
+    assert all(linked_bot.retriever.passages[pid].doc_id == "smart-statesmanship"
+               for s in result.sentences for pid in s.passage_ids)
+    assert any("Giffinger" in (s.original or s.text) for s in result.sentences)
+    assert not result.note or "full text" not in result.note and "متن کامل" not in result.note
+    # the same work asked about by content is still answered from its full text
+    assert work_docs("What does Giffinger et al. (2007) say about smart mobility?", named) == \
+        named[0].linked.doc_ids
+
+
+def test_a_declined_question_naming_an_absent_work_gets_no_note(paper_store, capsys):
+    from assistant import Assistant
+    from assistant.__main__ import _print_human
+
+    result = Assistant(paper_store).ask("How many employees did Heeks (2003) interview in Kenya in 1998?")
+    assert result.decline is not None and not result.sentences
+    assert result.note is None and result.answer == ""
+    _print_human(result)
+    out = capsys.readouterr().out
+    assert "The paper does not answer this." in out and "what follows" not in out
+
+
 def test_build_keeps_the_links(linked, linked_kb, capsys):
     assert indexer_main(_cli(linked_kb, "build")) == 0
     assert "added 0, updated 0, unchanged 4, removed 0, failed 0" in capsys.readouterr().out
