@@ -7,11 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_ui.i18n import t
 from indexer.settings import PROJECT_ROOT, Settings
+from tests.app.conftest import streamlit_app
 from tests.cited_documents import GIFFINGER_PHRASE, giffinger_pdf
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -68,12 +64,6 @@ def test_the_maintainers_picker_proposes_the_work_and_links_the_upload(linked_ap
     assert entry["cites"] == GIFFINGER and entry["title"].startswith("Smart cities: Ranking of European")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def linked_server(linked_app_store, tmp_path_factory):
     """``streamlit run app.py`` over the linked store (after the upload test linked the report)."""
@@ -85,36 +75,8 @@ def linked_server(linked_app_store, tmp_path_factory):
         pdf = giffinger_pdf(tmp_path_factory.mktemp("pdf") / "giffinger-report.pdf")
         report = ingest(linked_app_store, [Upload(pdf.name, path=pdf)], {"cites": GIFFINGER}, progress=None)
         assert report.ok, report.results
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    env.update(_env(linked_app_store), PYTHONUNBUFFERED="1")
-    log = open(tmp_path_factory.mktemp("streamlit") / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with streamlit_app(_env(linked_app_store), tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")

@@ -10,17 +10,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from indexer.settings import PROJECT_ROOT
+from tests.app.conftest import streamlit_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -32,45 +28,12 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(app_store, tmp_path_factory):
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    env.update(KB_STORE_DIR=str(app_store.store_dir), KB_CORPUS_DIR=str(app_store.corpus_dir),
-               KB_CONFIG=str(app_store.corpus_dir / "no-kb.toml"), PYTHONUNBUFFERED="1")
-    log = open(tmp_path_factory.mktemp("streamlit") / "streamlit.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-        time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    env = {"KB_STORE_DIR": str(app_store.store_dir), "KB_CORPUS_DIR": str(app_store.corpus_dir),
+           "KB_CONFIG": str(app_store.corpus_dir / "no-kb.toml")}
+    with streamlit_app(env, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -328,7 +291,7 @@ def test_sources_selection_persists_across_filters_and_exports_both(page):
 
 def test_evaluation_page_shows_the_newest_run_on_a_fresh_clone(page):
     """Every result file gets one modification time (as in a fresh clone): the newest date wins."""
-    from assistant.eval_results import latest_run, run_date
+    from assistant.eval_results import latest_run, runs
 
     folder = PROJECT_ROOT / "evals" / "results"
     files = list(folder.iterdir())
@@ -336,7 +299,8 @@ def test_evaluation_page_shows_the_newest_run_on_a_fresh_clone(page):
     try:
         for f in files:
             os.utime(f, (1_700_000_000, 1_700_000_000))
-        newest = max(d for d in (run_date(f.name) for f in folder.glob("*.json")) if d)
+        # the newest date among the runs of `python -m evals run` (answer-level files are not such runs)
+        newest = max(r.date for r in runs(folder))
         expected = latest_run(folder)
         assert expected is not None and expected.date == newest
         _go(page, "ارزیابی")
