@@ -16,10 +16,9 @@ from typing import Any
 
 from assistant.answer import CITATION, question_type
 from indexer.bibliography import fold_name, name_similarity
-from indexer.links import AUTHOR_MATCH, TITLE_MATCH, YEAR, Work, content_words, works_of
+from indexer.links import AUTHOR_MATCH, SURNAME, TITLE_MATCH, YEAR, Work, content_words, works_of
 
 Tables = dict[str, dict[str, Any]]
-_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _PERSIAN_WORD = re.compile(r"[\u0600-\u06FF\u200c]{3,}")
 # at least this many content words of a linked work's title must be in a question that names it by title
 TITLE_WORDS = 3
@@ -66,7 +65,7 @@ def named_works(question: str, tables: Tables) -> list[NamedWork]:
     linked = linked_works(tables)
     if not years and not linked:
         return []
-    names = {fold_name(n) for n in _LATIN_NAME.findall(question)} | \
+    names = {fold_name(n) for n in SURNAME.findall(question)} | \
         {fold_name(n) for n in _PERSIAN_WORD.findall(question)}
     words = set(content_words(question)) if linked else set()
     out: list[NamedWork] = []

@@ -18,6 +18,7 @@ from assistant.linked_works import NamedWork, named_works, work_docs
 from assistant.sections import named_sections
 from assistant.store_view import Ranking, StoreView
 from indexer.lang import detect_language
+from indexer.links import SURNAME, YEAR
 from indexer.store import ENGLISH_VIEW, Passage
 
 
@@ -225,8 +226,6 @@ RETRIEVERS: dict[str, type] = {r.name: r for r in (
 """Every retriever by name: ``Settings.retrievers`` lists those the pipeline runs, in this order."""
 
 
-YEAR = re.compile(r"\b((?:19|20)\d{2}|1[34]\d{2})\b")
-_CITED_NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "does", "do", "is", "are",
               "summarise", "summarize", "list", "give", "according", "paper", "in", "for", "and",
               "smart", "internet", "things", "estonia", "singapore", "barcelona", "dubai", "london",
@@ -235,7 +234,7 @@ _NOT_NAMES = {"what", "which", "how", "why", "who", "where", "when", "the", "doe
 
 def citation_matches(query: str, passages: dict[str, Passage]) -> Ranking:
     """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""
-    names = [m for m in _CITED_NAME.findall(query) if m.lower() not in _NOT_NAMES]
+    names = [m for m in SURNAME.findall(query) if m.lower() not in _NOT_NAMES]
     if not names:
         return []
     years = YEAR.findall(query)

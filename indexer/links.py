@@ -30,6 +30,8 @@ AUTHOR_MATCH = 0.85
 TITLE_MATCH = 0.75
 # a year as citations write it, Gregorian or Solar Hijri (a title page's, a question's)
 YEAR = re.compile(r"(?<![\d\w])(1[34]\d\d|19\d\d|20\d\d)(?![\d\w])")
+# a capitalised Latin surname as a question or a title page writes it ("Giffinger", "Meijer-Bolivar")
+SURNAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 # words that say nothing about which work a title is (a title page's, a question's)
 _STOP = {"the", "and", "for", "with", "from", "into", "their", "this", "that", "what", "case", "study", "towards",

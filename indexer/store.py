@@ -34,15 +34,21 @@ def read_state(store_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that readers see either the old or the new file, never a partial one."""
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a text file so that readers see either the old or the new file, never a partial one (a unique
+    temp file beside it, synced, then renamed over it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that readers see either the old or the new file, never a partial one."""
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 @functools.lru_cache(maxsize=8)

@@ -25,7 +25,6 @@ with its English view (BM25 and dense), and English answers quote the renderings
 from __future__ import annotations
 
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +35,7 @@ from indexer.english import rendering_problems
 from indexer.llm_client import make_llm, stream_reply
 from indexer.normalize import match_key, split_sentences
 from indexer.settings import Settings
+from indexer.store import write_text_atomic
 
 #: Lengths (English characters / Persian characters) of the shipped edition's 413 body, heading and
 #: acknowledgement renderings: 0.83 (min), 1.15 (median), 1.64 (99th percentile), 2.5 (max). A machine
@@ -205,24 +205,18 @@ def _read_rows(path: Path) -> list[dict]:
 
 
 def _write_rows(path: Path, rows: list[dict]) -> None:
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(temp, "w", encoding="utf-8") as fh:
-        fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temp, path)
+    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
 
 
 def _register(settings: Settings, spec: docs_mod.DocumentSpec, path: Path) -> None:
     """Name the edition in the manifest (under the uploads lock, atomically), so the next build indexes it."""
     from indexer.pipeline import store_lock
-    from indexer.uploads import read_manifest, write_manifest
+    from indexer.uploads import entry_id, read_manifest, write_manifest
 
     corpus = Path(settings.corpus_dir).resolve()
     with store_lock(Path(settings.store_dir), ".uploads.lock"):
         manifest = read_manifest(corpus)
-        old = next((e for e in manifest["documents"]
-                    if (e.get("doc_id") or Path(str(e.get("source", ""))).stem) == spec.doc_id), None)
+        old = next((e for e in manifest["documents"] if entry_id(e) == spec.doc_id), None)
         entry = dict(old or {"doc_id": spec.doc_id, "source": spec.path.resolve().relative_to(corpus).as_posix()})
         entry.setdefault("doc_id", spec.doc_id)
         entry.update({"english_edition": path.resolve().relative_to(corpus).as_posix(),

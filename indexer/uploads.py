@@ -40,7 +40,7 @@ from indexer.documents import (
 from indexer.links import CITES, resolve_work, store_works
 from indexer.pipeline import BuildReport, Progress, _stderr, build_index, store_lock
 from indexer.settings import Settings
-from indexer.store import read_state
+from indexer.store import read_state, write_text_atomic
 
 Conflict = Literal["refuse", "replace", "keep-both"]
 Status = Literal["indexed", "replaced", "already_indexed", "conflict", "refused", "failed"]
@@ -223,7 +223,7 @@ def _stage(corpus: Path, upload: Upload, given: dict[str, str], doc_id: str | No
 
 def _entry(corpus: Path, doc_id: str, target: Path, given: dict[str, str], manifest: dict) -> dict | None:
     """The manifest entry the document needs, or None when the folder scan alone describes it."""
-    old = next((e for e in manifest.get("documents", []) if _entry_id(e) == doc_id), None)
+    old = next((e for e in manifest.get("documents", []) if entry_id(e) == doc_id), None)
     if old is None and not given and doc_id == id_from_name(target.stem):
         return None
     entry = dict(old or {})
@@ -269,7 +269,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _entry_id(entry: dict) -> str:
+def entry_id(entry: dict) -> str:
+    """A manifest entry's document id (its ``doc_id``, or its source file's stem)."""
     return entry.get("doc_id") or Path(str(entry.get("source", ""))).stem
 
 
@@ -294,13 +295,7 @@ def write_manifest(corpus: Path, manifest: dict, entry: dict) -> None:
     """Add or replace one document's entry, atomically (a temp file, then a rename)."""
     if entry in manifest["documents"]:
         return  # already says so: the maintainer's file is left as it is
-    docs = [e for e in manifest["documents"] if _entry_id(e) != entry["doc_id"]]
+    docs = [e for e in manifest["documents"] if entry_id(e) != entry["doc_id"]]
     docs.append(entry)
     manifest["documents"] = docs
-    path = corpus / MANIFEST
-    temp = corpus / f".{MANIFEST}.tmp-{os.getpid()}"
-    with open(temp, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(temp, path)
+    write_text_atomic(corpus / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
