@@ -10,7 +10,7 @@ prose, and the passage view holds them already.
 >>> [n.id_ for n in sentence_nodes("p1", {"doc_id": "d", "doc_version": "d@1", "kind": "body",
 ...     "language": "fa", "text_en": "Smart governance uses data well. Short one."},
 ...     "حکمرانی هوشمند از داده‌ها بهره می‌گیرد. جمله دوم این بند است.")]
-['p1:s0', 'p1:s1', 'p1:en:s0']
+['d@1:p1:s0', 'd@1:p1:s1', 'd@1:p1:en:s0']
 """
 from __future__ import annotations
 
@@ -37,6 +37,8 @@ def sentence_nodes(passage_id: str, metadata: dict[str, Any], text: str) -> list
         for i, sentence in enumerate(pieces):
             meta = {"passage_id": passage_id, "doc_version": metadata["doc_version"],
                     "doc_id": metadata["doc_id"], "kind": metadata.get("kind") or "", "language": language or ""}
-            out.append(TextNode(id_=f"{passage_id}:{edition}s{i}", text=sentence, metadata=meta,
-                                excluded_embed_metadata_keys=list(_KEYS), excluded_llm_metadata_keys=list(_KEYS)))
+            # the document version in the id, as for passages: a new version never collides with the old one
+            out.append(TextNode(id_=f"{metadata['doc_version']}:{passage_id}:{edition}s{i}", text=sentence,
+                                metadata=meta, excluded_embed_metadata_keys=list(_KEYS),
+                                excluded_llm_metadata_keys=list(_KEYS)))
     return out

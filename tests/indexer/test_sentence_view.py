@@ -52,5 +52,11 @@ def test_builds_keep_the_sentence_view_in_step_and_a_passage_ranks_by_its_best_s
     assert chroma_collection(settings, SENTENCE_VIEW).count() == 6
     assert build_index(settings, progress=None).passages_embedded == 0   # and then it is up to date
 
+    # a changed document's sentences replace its old ones
+    write(tmp_path / "corpus" / "parks.md", OTHER.replace("benches", "shade"))
+    assert build_index(settings, progress=None).updated == ["parks"]
+    texts = chroma_collection(settings, SENTENCE_VIEW).get()["documents"]
+    assert len(texts) == 6 and any("shade" in t for t in texts) and not any("benches" in t for t in texts)
+
     remove_document(settings, "notes", progress=None)
     assert chroma_collection(settings, SENTENCE_VIEW).count() == 1
