@@ -7,7 +7,14 @@ the passages hold *what was asked*:
 1. a quantity needs the matching kind of number in the top passages: an amount of money a number
    with a currency or magnitude, a share a percentage, a year a year outside citations, a rank a
    number beside "rank", a count a number (not a year) in a sentence that names what is counted;
-2. a technical name with a digit (5G, Web3) must occur in the corpus;
+2. a technical name with a digit (5G, Web3) must occur in the corpus; so must a capitalised name in an
+   English question ("Jeju Island", "GovTech"): some Latin word of the corpus (the English edition, English
+   documents, citations) must begin like it (its first ``len − 3`` letters, at least 4, so "Korean" and
+   "Estonian" find "Korea" and "Estonia"). Evidence from the corpus, not a list: it needs no entry for each
+   country, vendor or agency a reader may name. Names the term lists of rule 3 know are left to rule 3, which
+   looks for them in both languages (a Persian document without an English edition names Estonia only as
+   «استونی»); so are all-capital acronyms (the English edition spells "US", "ML" out) and the first word of a
+   sentence;
 3. a named entity (country, city, organisation, product) or a field term (a technology, a public-
    sector domain, a research method) that the question names must occur somewhere in the corpus in
    English or Persian (``data/entities_fa_en.tsv``, ``data/field_terms_fa_en.tsv``, matched through
@@ -30,6 +37,7 @@ after a preposition as "a few". Off-topic questions are declined before these ru
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterable
@@ -71,6 +79,9 @@ _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)|[^\s(),،]+(\s+et al\.?)?\s*[,،]
 _ACRONYM = re.compile(r"\b([A-Za-z]+\d[A-Za-z\d]*|\d+[A-Za-z][A-Za-z\d]*)\b")
 # an ordinal or a decade ("20th", "1990s") is a number with its suffix, not a technical name
 _NUMBER_WITH_SUFFIX = re.compile(r"\d+(st|nd|rd|th|s)", re.IGNORECASE)
+# a capitalised name: "Seoul", "GovTech" (not "US", "SMS-based"), not after a sentence start
+_NAME = re.compile(r"(?<![\w\-])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?![\w\-])")
+_SENTENCE_START = re.compile(r"(^|[.?!:;\"“(])\s*$")
 # Words that carry the question, not its topic (kept small; tuned on dev answerable questions).
 _GENERIC = set("""
 مقاله نویسنده چیست چیستند کدام کداماند کدام‌اند چگونه چرا آیا تعبیر گفته می‌گوید میگوید اشاره
@@ -102,6 +113,28 @@ def asked_quantity(question: str) -> tuple[str, str] | None:
     return None
 
 
+def capitalised_names(question: str) -> list[str]:
+    """The capitalised names of an English question, sentence-initial words left out.
+
+    >>> capitalised_names("How does Rwanda compare with Estonia's X-Road and the US?")
+    ['Rwanda', 'Estonia']
+    >>> capitalised_names("What does the paper say? Which GovTech agency is meant?")
+    ['GovTech']
+    """
+    return [m.group(1) for m in _NAME.finditer(question) if not _SENTENCE_START.search(question[:m.start()])]
+
+
+def begins_a_word(name: str, words: list[str]) -> bool:
+    """Does a word of ``words`` (sorted, lower case) begin with the name's first ``len − 3`` letters (≥ 4)?
+
+    >>> begins_a_word("Korean", ["e-government", "korea", "seoul"]), begins_a_word("Jeju", ["korea"])
+    (True, False)
+    """
+    stem = name.lower()[:max(4, len(name) - 3)]
+    i = bisect.bisect_left(words, stem)
+    return i < len(words) and words[i].startswith(stem)
+
+
 def _without_citations(text: str) -> str:
     return _CITATION.sub(" ", text)
 
@@ -112,7 +145,7 @@ class AbstentionRule:
     def __init__(self, vocabulary: set[str], min_missing: int = 2, min_missing_share: float = 0.2,
                  vocabulary_rule: bool = False, corpus: TermIndex | None = None,
                  names: Iterable[TermPair] | None = None, term_rule: bool = True,
-                 quantity_passages: int = 3) -> None:
+                 quantity_passages: int = 3, latin_words: Iterable[str] = (), name_rule: bool = True) -> None:
         self.vocabulary = vocabulary
         self.vocabulary_rule = vocabulary_rule
         self.min_missing = min_missing
@@ -121,6 +154,8 @@ class AbstentionRule:
         self.names = tuple(names if names is not None else (*entity_terms(), *field_terms()))
         self.term_rule = term_rule and corpus is not None
         self.quantity_passages = quantity_passages
+        self.latin_words = sorted(set(latin_words))
+        self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
 
     def decide(self, question: str, language: str, passages: list[str]) -> AbstentionDecision:
@@ -131,8 +166,16 @@ class AbstentionRule:
             if len(name) > 1 and not _NUMBER_WITH_SUFFIX.fullmatch(name) and not in_corpus \
                     and name.lower() not in self.vocabulary:
                 return AbstentionDecision(True, f"{name!r} does not occur in the corpus")
+        mentioned = TermIndex(question).mentions(self.names) if self.term_rule or self.name_rule else []
         if self.term_rule:
-            absent = [p.label for p in TermIndex(question).mentions(self.names) if not self._in_corpus(p)]
+            absent = [p.label for p in mentioned if not self._in_corpus(p)]
+            if absent:
+                return AbstentionDecision(True, f"names what the corpus never mentions: {', '.join(absent)}")
+        if self.name_rule and language == "en":
+            # a name the term lists know was looked for in both languages just above
+            known = sorted({w for p in mentioned for form in (*p.en, *p.exact) for w in form.lower().split()})
+            absent = [n for n in capitalised_names(question)
+                      if not begins_a_word(n, self.latin_words) and not begins_a_word(n, known)]
             if absent:
                 return AbstentionDecision(True, f"names what the corpus never mentions: {', '.join(absent)}")
         asked = asked_quantity(question)
@@ -189,4 +232,8 @@ def corpus_vocabulary(texts) -> set[str]:
 def corpus_rule(texts: Iterable[str], **options) -> AbstentionRule:
     """The rule over a corpus: its BM25 vocabulary and its text prepared for term look-ups."""
     texts = list(texts)
-    return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), **options)
+    latin = {w for text in texts for w in _LATIN_WORD.findall(text.lower())}
+    return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), latin_words=latin, **options)
+
+
+_LATIN_WORD = re.compile(r"[a-z]{2,}")

@@ -53,6 +53,7 @@ class Assistant:
                 texts,
                 vocabulary_rule=self.settings.abstain_vocabulary_rule,
                 term_rule=self.settings.abstain_term_rule,
+                name_rule=self.settings.abstain_name_rule,
                 quantity_passages=self.settings.abstain_quantity_passages)
             self._abstention_version = version
         return self._abstention

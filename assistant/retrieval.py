@@ -3,6 +3,7 @@
 ::
 
     Query ─┬─ dense ───────────┐
+           ├─ sentence-dense ──┤
            ├─ lexical (BM25) ──┤
            ├─ cross-language ──┤
            ├─ english-dense ───┤

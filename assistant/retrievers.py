@@ -19,6 +19,7 @@ from assistant.sections import named_sections
 from assistant.store_view import Ranking, StoreView
 from indexer.lang import detect_language
 from indexer.links import SURNAME, YEAR
+from indexer.sentence_view import SENTENCE_VIEW
 from indexer.store import ENGLISH_VIEW, Passage
 
 
@@ -128,6 +129,24 @@ class EnglishDenseRetriever:
         return query.store.dense(query.text, n, query.embedding, view=ENGLISH_VIEW)
 
 
+class SentenceDenseRetriever:
+    """Passages ranked by their best sentence (MaxP), either edition: e5 cosine of the question and each
+    sentence of :mod:`indexer.sentence_view`, so one sentence that answers is not diluted by the rest of
+    its passage."""
+
+    name = "sentence-dense"
+
+    def applies(self, query: Query) -> bool:
+        return True
+
+    def run(self, query: Query, n: int) -> Ranking:
+        best: dict[str, float] = {}
+        for pid, score in query.store.dense(query.text, n * query.store.settings.sentence_dense_widen,
+                                            query.embedding, view=SENTENCE_VIEW):
+            best.setdefault(pid, score)   # best first: the first sentence of a passage is its best
+        return list(best.items())[:n]
+
+
 class EnglishLexicalRetriever:
     """An English question against BM25 (Snowball stems) over the parallel English edition."""
 
@@ -222,7 +241,8 @@ class LinkedWorkRetriever:
 
 RETRIEVERS: dict[str, type] = {r.name: r for r in (
     DenseRetriever, LexicalRetriever, CrossLanguageRetriever, EnglishDenseRetriever, EnglishLexicalRetriever,
-    GlossRetriever, TranslatedTermsRetriever, SectionRetriever, CitedWorkRetriever, LinkedWorkRetriever)}
+    GlossRetriever, TranslatedTermsRetriever, SectionRetriever, CitedWorkRetriever, LinkedWorkRetriever,
+    SentenceDenseRetriever)}
 """Every retriever by name: ``Settings.retrievers`` lists those the pipeline runs, in this order."""
 
 

@@ -18,6 +18,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from assistant.gloss import GlossIndex
 from assistant.lexicon import lexicon
 from indexer.lexical import ENGLISH_BM25, EnglishLexicalIndex, LexicalIndex, load_tokens
+from indexer.sentence_view import SENTENCE_VIEW
 from indexer.settings import Settings
 from indexer.store import ENGLISH_VIEW, RECORD_KINDS, Passage, chroma_collection, load_passages, read_state, tables_dir
 from indexer.tables import load_tables
@@ -51,7 +52,7 @@ class StoreView:
         self.tables: dict[str, dict[str, Any]] = load_tables(folder)
         self._indexes = {view: VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=chroma_collection(self.settings, view)),
-            embed_model=self.embed_model) for view in ("", ENGLISH_VIEW)}
+            embed_model=self.embed_model) for view in ("", ENGLISH_VIEW, SENTENCE_VIEW)}
         self._live_versions = [d["doc_version"] for d in state["docs"].values()]
         self._folder = folder
         self._gloss: GlossIndex | None = None
@@ -70,9 +71,10 @@ class StoreView:
         """Passage ids and cosine similarities, best first.
 
         ``other_language``: only passages of ideas (no bibliography records or cards) whose language is
-        not this one (the cross-language view); ``view``: ``""`` (the passages as indexed) or
-        :data:`indexer.store.ENGLISH_VIEW` (the parallel English edition); ``doc_ids``: only these documents'
-        passages.
+        not this one (the cross-language view); ``view``: ``""`` (the passages as indexed),
+        :data:`indexer.store.ENGLISH_VIEW` (the parallel English edition) or
+        :data:`indexer.sentence_view.SENTENCE_VIEW` (one entry per sentence, so a passage id can recur);
+        ``doc_ids``: only these documents' passages.
         """
         conditions: list[MetadataFilter | MetadataFilters] = []
         if not self.state.get("clean", True):

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer import citation_keys, english_edition, is_reference_passage, looks_like_reference
+from assistant.answer import (
+    MACHINE_MARK,
+    citation_keys,
+    english_edition,
+    is_reference_passage,
+    looks_like_reference,
+    machine_notice,
+)
 from assistant.citations import cited_works
 from assistant.selection import MMR, unit
 from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences
@@ -82,6 +89,7 @@ class KeyPoint:
     citations: list[str] = field(default_factory=list)
     language: str = "fa"
     original: str | None = None  # a translated point's Persian sentence
+    translated_by: str | None = None  # … rendered by this model via the local backend (`indexer translate`)
     generated: bool = False      # written by the model server (``summarize --llm``), checked against its passages
     support: str | None = None   # … how it was supported ("4-gram" | "e5"); None for the paper's own sentences
 
@@ -175,6 +183,10 @@ def _pick(cands: list[PassageSentence], vectors: np.ndarray, relevance: np.ndarr
     return sorted(chosen, key=lambda i: cands[i].order)
 
 
+def _by(rendering) -> str | None:
+    return rendering.by if rendering is not None else None
+
+
 def points_per_subsection(n_sentences: int, max_points: int = 4) -> int:
     """1 point per ~:data:`SENTENCES_PER_POINT` sentences, between 1 and ``max_points``."""
     return max(1, min(max_points, math.ceil(n_sentences / SENTENCES_PER_POINT)))
@@ -188,8 +200,8 @@ def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, t
     """
     if not cands:
         return [], 0.0
-    english = [edition.render(c.text, c.line_start, c.line_end) if edition is not None else None for c in cands]
-    texts = [e or c.text for e, c in zip(english, cands)]
+    english = [edition.find(c.text, c.line_start, c.line_end) if edition is not None else None for c in cands]
+    texts = [e.en if e else c.text for e, c in zip(english, cands)]
     vectors = unit(embed_model.get_text_embedding_batch(texts))
     if topic_vec is not None:
         relevance = vectors @ topic_vec
@@ -200,7 +212,7 @@ def _key_points(cands: list[PassageSentence], embed_model, title: str, n: int, t
             relevance = relevance + TITLE_WEIGHT * (vectors @ unit(embed_model.get_query_embedding(title)))
     points = [KeyPoint(texts[i], cands[i].passage_ids, cands[i].page, cands[i].line_start, cands[i].line_end,
                        citation_keys(cands[i].text), detect_language(texts[i]),
-                       cands[i].text if english[i] else None)
+                       cands[i].text if english[i] else None, translated_by=_by(english[i]))
               for i in _pick(cands, vectors, relevance, n)]
     return points, float(np.max(relevance))
 
@@ -288,6 +300,9 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     note = LABELS[lang]["note"]
     if lang == "en" and any(p.language != "en" for s in subsections for p in s.points):
         note = LABELS["en"]["note_untranslated"]
+    models = list(dict.fromkeys(p.translated_by for s in subsections for p in s.points if p.translated_by))
+    if models:   # renderings written by the local backend say so, by model, and carry a mark
+        note += " " + "; ".join(machine_notice(m) for m in models) + f" ({MACHINE_MARK.strip()})."
     if edition is not None and kind == "section":
         title = edition.title(title) or title
     if lang == "en" and doc_id:

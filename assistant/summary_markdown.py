@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+from assistant.answer import MACHINE_MARK
 from assistant.summarize import LABELS, KeyPoint, Summary
 from indexer.chunking import SECTION_SEP
 
@@ -24,8 +25,9 @@ WRITTEN = {"fa": "(نوشته مدل)", "en": "(written by the model)"}
 
 
 def point_text(point: KeyPoint, lang: str) -> str:
-    """A key point as shown: a written one opens with its mark."""
-    return f"{WRITTEN.get(lang, WRITTEN['en'])} {point.text}" if point.generated else point.text
+    """A key point as shown: a written one opens with its mark, a machine rendering ends with its own."""
+    text = point.text + (MACHINE_MARK if point.translated_by else "")
+    return f"{WRITTEN.get(lang, WRITTEN['en'])} {text}" if point.generated else text
 
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")

