@@ -9,6 +9,7 @@ import streamlit as st
 from app_ui.i18n import t as _t
 from app_ui.pages import _bot, _conf, html, label_safe
 from app_ui.render import block, esc, location, passage_html
+from assistant.summary_markdown import point_text
 
 EXPORT_FORMATS = {"BibTeX": ("bibtex", "bib", "application/x-bibtex"),
                   "RIS": ("ris", "ris", "application/x-research-info-systems"),
@@ -246,7 +247,7 @@ def _render_summary(summary, lang: str) -> None:
             where = location({"page": p.page, "line_start": p.line_start, "line_end": p.line_end},
                              lambda k: _t(k, lang))
             items.append(f'<li dir="{"rtl" if p.language == "fa" else "auto"}">'
-                         f'<span class="kb-c">{esc(p.text)}</span>'
+                         f'<span class="kb-c">{esc(point_text(p, lang))}</span>'
                          f' <span class="kb-meta">({esc(where)})</span></li>')
         html(f'<ul class="kb-summary" dir="{d}">{"".join(items)}</ul>')
     if summary.glossary:

@@ -47,8 +47,12 @@ class Assistant:
         """The abstention rule over the live corpus vocabulary (rebuilt when the store changes)."""
         version = self.retriever.state["version"]
         if self._abstention is None or self._abstention_version != version:
-            # both editions: a name or number may be in the paper only in its English rendering
+            # both editions: a name or number may be in the paper only in its English rendering — of a
+            # passage, a heading or a footnote — or in a document's title
             texts = [t for p in self.retriever.passages.values() for t in (p.text, p.metadata.get("text_en")) if t]
+            texts += [str(r.get("en") or "") for table in self.tables.values() for r in table.get("english", []) or []]
+            texts += [str(v) for doc in self.retriever.state["docs"].values()
+                      for k, v in (doc.get("meta") or {}).items() if k.startswith("title") and v]
             self._abstention = corpus_rule(
                 texts,
                 vocabulary_rule=self.settings.abstain_vocabulary_rule,

@@ -44,7 +44,7 @@ from assistant.selection import MMR, unit
 from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences
 from assistant.signposting import is_signposting
 from indexer.chunking import SECTION_SEP
-from indexer.english import EnglishEdition
+from indexer.english import EnglishEdition, Rendering
 from indexer.lang import detect_language
 from indexer.normalize import lexical_tokens, match_key
 from indexer.store import Passage
@@ -183,7 +183,7 @@ def _pick(cands: list[PassageSentence], vectors: np.ndarray, relevance: np.ndarr
     return sorted(chosen, key=lambda i: cands[i].order)
 
 
-def _by(rendering) -> str | None:
+def _by(rendering: Rendering | None) -> str | None:
     return rendering.by if rendering is not None else None
 
 

@@ -25,7 +25,7 @@ from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
 from indexer.errors import DocumentError, DocumentTooLongError, DuplicateDocumentError
 from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
-from indexer.sentence_view import SENTENCE_VIEW, sentence_nodes
+from indexer.sentence_view import SENTENCE_VIEW, SENTENCE_VIEW_VERSION, sentence_nodes
 from indexer.settings import Settings
 from indexer.store import (
     ENGLISH_VIEW,
@@ -58,6 +58,7 @@ class BuildReport:
     failed: dict[str, str] = field(default_factory=dict)
     failed_kind: dict[str, str] = field(default_factory=dict)  # doc id -> DocumentError class name
     passages_embedded: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
 
     @property
@@ -67,7 +68,9 @@ class BuildReport:
     def summary(self) -> str:
         return (f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
                 f"removed {len(self.removed)}, failed {len(self.failed)}; "
-                f"{self.passages_embedded} passages embedded in {self.seconds:.1f} s")
+                f"{self.passages_embedded} passages embedded"
+                + (f" ({self.sentences_embedded} sentences)" if self.sentences_embedded else "")
+                + f" in {self.seconds:.1f} s")
 
 
 @contextmanager
@@ -171,7 +174,8 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             report.removed = [d for d in live if d not in spec_ids]
         report.removed += [d for d in remove_ids if d in live and d not in report.removed]
         # documents indexed before the sentence view existed get their sentence vectors on the next build
-        covered = set(state.get("sentence_versions", ()))
+        covered = set(state.get("sentence_versions", ())) \
+            if state.get("sentence_view") == SENTENCE_VIEW_VERSION else set()
         unsentenced = {d for d, e in live.items()
                        if d not in new_nodes and d not in report.removed and e["doc_version"] not in covered}
         if not new_nodes and not report.removed and state["tables"] and not unsentenced:
@@ -238,6 +242,12 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
                      lambda done, total: say(f"embedding the English edition: {done}/{total} passages"),
                      sink=ChromaVectorStore(chroma_collection=collection_en).add)
     sentences = [s for n in pending for s in sentence_nodes(n.metadata["passage_id"], n.metadata, n.text)]
+    if unsentenced:
+        # vectors of these documents' live versions: whatever an older view or a crashed build left goes first
+        # (until the commit readers may see them; they rank passages that are live either way)
+        say(f"sentence view: {len(unsentenced)} documents indexed before it")
+        for doc_id in unsentenced:
+            collection_sent.delete(where={"doc_version": live[doc_id]["doc_version"]})
     sentences += [s for p in old_passages.values() if p.doc_id in unsentenced
                   for s in sentence_nodes(p.id, {**p.metadata, "doc_id": p.doc_id,
                                                  "doc_version": live[p.doc_id]["doc_version"]}, p.text)]
@@ -245,6 +255,7 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
         _embed_nodes(sentences, embed_model, settings.embed_batch_size,
                      lambda done, total: say(f"embedding sentences: {done}/{total}"),
                      sink=ChromaVectorStore(chroma_collection=collection_sent).add)
+        report.sentences_embedded += len(sentences)
 
     for doc_id in report.removed:
         live.pop(doc_id)
@@ -270,6 +281,7 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
                        folder / ENGLISH_BM25)
     build_tables(folder, loaded, old_tables, live)
     new_state = {"version": version, "tables": name, "clean": False, "docs": live,
+                 "sentence_view": SENTENCE_VIEW_VERSION,
                  "sentence_versions": sorted(e["doc_version"] for e in live.values())}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
     return new_state

@@ -22,6 +22,9 @@ from indexer.normalize import split_sentences
 from indexer.store import RECORD_KINDS
 
 SENTENCE_VIEW = "sentences"  # the collection suffix of the sentence vectors
+#: what a store's ``sentence_view`` field must say for its sentence vectors to count: a change to how passages
+#: are cut into sentence nodes bumps it, and the next build re-embeds every document's sentences
+SENTENCE_VIEW_VERSION = 1
 MIN_WORDS = 4  # shorter pieces (a heading, "Table 2.") are no sentence to rank a passage by
 _KEYS = ("passage_id", "doc_version", "doc_id", "kind", "language")
 

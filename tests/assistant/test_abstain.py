@@ -48,9 +48,13 @@ def test_a_capitalised_name_the_corpus_never_begins_a_word_with_is_declined(rule
     """Rule 2: no list of countries or agencies — the corpus itself (either edition) is the evidence."""
     d = decide(rule, "How did the GovTech agency of Jeju Island use drones?", "en")
     assert d.abstain and "GovTech" in d.reason and "Jeju" in d.reason
-    # a demonym finds its country, an acronym or a sentence-initial word is not checked
+    # a demonym finds its country; an acronym, a sentence-initial word or a title-case question is not checked
     assert not decide(rule, "What do Estonian citizens do online? Statesmanship and AI.", "en").abstain
-    assert not decide(rule, "Zhao and colleagues on cloud computing: what is said?", "en").abstain
+    assert not decide(rule, "Jeju aside, what is said about cloud computing?", "en").abstain
+    assert not decide(rule, "What Does The Paper Say About Cloud Computing?", "en").abstain
+    # a given name beside an author the corpus cites is part of that author's name; a possessive separates
+    assert not decide(rule, "What does Richard Heeks say about cloud computing?", "en").abstain
+    assert decide(rule, "What does Heeks's Kigalix project say about cloud computing?", "en").abstain
     # Persian questions are left to the other rules (no capitals to tell a name from a word)
     assert not decide(rule, "تجربه شهروندان استونی چیست؟", "fa").abstain
 

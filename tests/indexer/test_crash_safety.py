@@ -38,11 +38,13 @@ def _settings(root) -> Settings:
 
 
 def _snapshot(settings) -> dict:
+    from indexer.sentence_view import SENTENCE_VIEW
     from indexer.store import chroma_collection
 
     state_bytes = (settings.store_dir / "state.json").read_bytes()
     return {"state": state_bytes, "tables": sorted(os.listdir(settings.store_dir / "tables")),
-            "vectors": chroma_collection(settings).count()}
+            "vectors": chroma_collection(settings).count(),
+            "sentences": chroma_collection(settings, SENTENCE_VIEW).count()}
 
 
 class Reader(threading.Thread):

@@ -44,13 +44,18 @@ def test_builds_keep_the_sentence_view_in_step_and_a_passage_ranks_by_its_best_s
     assert len({pid for pid, _ in ranking}) == len(ranking)   # one entry per passage
 
     # a store built before the sentence view existed: the next build embeds its sentences, nothing else
-    sentences.delete(where={"doc_id": {"$in": ["notes", "parks"]}})
     state = read_state(settings.store_dir)
-    write_json_atomic(settings.store_dir / STATE_FILE, {k: v for k, v in state.items() if k != "sentence_versions"})
+    for doc in state["docs"].values():
+        sentences.delete(where={"doc_version": doc["doc_version"]})
+    assert sentences.count() == 0
+    old = {k: v for k, v in state.items() if k not in ("sentence_view", "sentence_versions")}
+    write_json_atomic(settings.store_dir / STATE_FILE, old)
     again = build_index(settings, progress=None)
     assert sorted(again.unchanged) == ["notes", "parks"] and again.passages_embedded == 0
-    assert chroma_collection(settings, SENTENCE_VIEW).count() == 6
-    assert build_index(settings, progress=None).passages_embedded == 0   # and then it is up to date
+    assert again.sentences_embedded == 6 and chroma_collection(settings, SENTENCE_VIEW).count() == 6
+    version = read_state(settings.store_dir)["version"]
+    assert build_index(settings, progress=None).sentences_embedded == 0   # and then it is up to date
+    assert read_state(settings.store_dir)["version"] == version
 
     # a changed document's sentences replace its old ones
     write(tmp_path / "corpus" / "parks.md", OTHER.replace("benches", "shade"))
