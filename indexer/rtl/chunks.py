@@ -34,7 +34,8 @@ YEH_WORD_BONUS = 2 * -math.log(0.013) - 3.0   # a known word kept whole costs ~e
 MAX_CHUNK = 40
 # a chunk may begin or end with a ی kept with its neighbour (the seed cuts each side of ی 98.7% of the time, so
 # 2.6% of ی keep one side: تشک|یل for تشکیل); before, ی was a chunk of its own or inside a known word only
-YEH_EDGE = True
+# (the longest such chunk, ی included; 1: none)
+YEH_EDGE = 8
 # a Latin letter glued to a Persian one (the seed never cuts after a Latin word before its space):
 # text-dev 0.912 -> 0.913, dev 0.974 equal
 LATIN_GLUE = -2.5
@@ -78,14 +79,17 @@ def load_weights(path: Path = WEIGHTS_PATH) -> tuple[float, ...]:
 
 
 _W: tuple[float, ...] = load_weights()
+_COLLECT = False       # keep each hypothesis's terms (nbest)
+_WORD_TERMS = any(_W[6:])  # count words, unknown words and verbs not final
 
 
 def set_weights(weights: tuple[float, ...]) -> None:
     """Score readings with ``weights`` (one per FEATURES entry) from now on."""
-    global _W
+    global _W, _WORD_TERMS
     if len(weights) != len(FEATURES):
         raise ValueError(f"{len(weights)} weights for {len(FEATURES)} features")
     _W = tuple(weights)
+    _WORD_TERMS = any(_W[6:])
     unchunk.cache_clear()
 
 
@@ -366,11 +370,11 @@ def _extend(h: _Hyp, chunk: list[str], kinds: str, lm, extra: tuple[float, float
             ends = u in _ENDERS or (kind == "x" and u.endswith(")."))
             if buf:
                 lmv += lm.lp(prev, buf) - pend
-                unknown, verb = _word_info(lm, buf)
-                words += 1
-                oov += unknown
-                if prev and _word_info(lm, prev)[1]:
-                    vmid += 1
+                if _WORD_TERMS:
+                    words += 1
+                    oov += _word_info(lm, buf)[0]
+                    if prev and _word_info(lm, prev)[1]:
+                        vmid += 1
                 if ends:
                     end += lm.end_lp(buf)
                 pend = 0.0
@@ -384,12 +388,13 @@ def _extend(h: _Hyp, chunk: list[str], kinds: str, lm, extra: tuple[float, float
             yeh = False
         pieces.append(u)
         last = u
-    d = (cut, typo, lmv, end, extra[0], extra[1], words, oov, vmid)
-    f = h.f
     w = _W
-    score = h.score + sum(wi * di for wi, di in zip(w, d))
-    return _Hyp(score, prev, buf, yeh, last, last2, (h.out, "".join(pieces)), pend,
-                tuple(a + b for a, b in zip(f, d)))
+    score = (h.score + w[0] * cut + w[1] * typo + w[2] * lmv + w[3] * end + w[4] * extra[0] + w[5] * extra[1]
+             + w[6] * words + w[7] * oov + w[8] * vmid)
+    f = h.f
+    if _COLLECT:  # nbest: keep the terms (slower)
+        f = tuple(a + b for a, b in zip(f, (cut, typo, lmv, end, extra[0], extra[1], words, oov, vmid)))
+    return _Hyp(score, prev, buf, yeh, last, last2, (h.out, "".join(pieces)), pend, f)
 
 
 def _finish(h: _Hyp, lm) -> tuple[float, tuple[float, ...]]:
@@ -443,14 +448,14 @@ def _search(line: str) -> tuple[str, list[_Hyp]]:
         hyps = kept
         cutoff = hyps[0].score - PRUNE_MARGIN
         qs: Sequence[int]
-        if units[p - 1] == YEH and not YEH_EDGE:
-            qs = [p - 1]
+        if units[p - 1] == YEH:
+            qs = range(p - 1, max(-1, p - 1 - YEH_EDGE), -1)  # ی alone, or kept with a few units before it
         else:
             qs = range(p - 1, max(-1, p - 1 - MAX_CHUNK), -1)
         for q in qs:
             chunk = units[q:p]
             # a chunk almost never has ی inside next to other units; stop growing after two of them
-            if len(chunk) > 1 and chunk[0] == YEH and not (YEH_EDGE and YEH not in chunk[1:]):
+            if len(chunk) > 1 and chunk[0] == YEH and not (len(chunk) <= YEH_EDGE and YEH not in chunk[1:]):
                 # words typed with a non-splitting yeh (فرایند, تصمیم): allow a chunk that is a known word
                 if q > 0 and units[q - 1] != YEH and len(chunk) >= 2:
                     continue
@@ -494,8 +499,14 @@ def unchunk(line: str) -> str:
 def nbest(line: str) -> list[tuple[str, tuple[float, ...]]]:
     """Every distinct complete reading the search kept, best first, with its features (``FEATURES``, the
     unweighted terms of the score): what ``evals.fit_repair_weights`` learns the weights from."""
+    global _COLLECT, _WORD_TERMS
     lm = get_lm()
-    prefix, final = _search(line)
+    saved = _COLLECT, _WORD_TERMS
+    _COLLECT = _WORD_TERMS = True
+    try:
+        prefix, final = _search(line)
+    finally:
+        _COLLECT, _WORD_TERMS = saved
     scored = sorted(((_finish(h, lm), h) for h in final), key=lambda x: -x[0][0])
     out: dict[str, tuple[float, ...]] = {}
     for (_, f), h in scored:
