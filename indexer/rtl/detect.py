@@ -117,6 +117,11 @@ def classify_line(line: str) -> str:
     keys = [key(w) for w in words]
     odd_y = sum(1 for k in keys if k.startswith(YEH) and k not in _COMMON_Y and not lm.known(k))
     unknown = sum(1 for k in keys if not lm.known(k))
+    swaps = sum(1 for w in words if zwnj_swaps(w))
+    if swaps and swaps >= unknown and not odd_y:
+        # every unknown word is two ZWNJ pieces swapped (کندمی): the chunk search, free to rebuild the whole
+        # line, can make known words of it too (with YEH_EDGE), but nothing else is wrong with the line
+        return "garbled_zwnj_swap"
     if unknown and len(line) <= MAX_GARBLED_LINE and (odd_y or share < 0.97):
         fixed_share = known_share(fa_words(unchunk(line)))
         if fixed_share >= share + 0.12 and fixed_share >= 0.7 and _lm_gain(keys, unchunk(line)) >= 0:
@@ -132,7 +137,6 @@ def classify_line(line: str) -> str:
         return "garbled_chunks"
     if _MIRRORED_END.match(line) and len(line) <= MAX_GARBLED_LINE:
         return "garbled_chunks"
-    swaps = sum(1 for w in words if zwnj_swaps(w))
     if swaps and swaps >= unknown * 0.5:
         return "garbled_zwnj_swap"
     if reversed_digit_evidence(line) > 0:
