@@ -11,7 +11,7 @@ from indexer.rtl.detect import classify_line, zwnj_swaps
 from indexer.rtl.lm import get_lm
 from indexer.rtl.text import fix_presentation_forms, strip_embedding_marks
 
-__all__ = ["fix_latin", "repair_line", "repair_many", "repair_text", "unchunk"]
+__all__ = ["fix_latin", "repair_line", "repair_many", "repair_text", "tidy", "unchunk"]
 
 
 _LTR_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.&'\-]*[A-Za-z0-9]")
@@ -32,7 +32,7 @@ def _fix_zwnj_swaps(line: str) -> str:
     return FA_WORD.sub(fix, line)
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
     """Typography of a rebuilt line: one space after Persian punctuation, none before it."""
     text = re.sub(r"([،؛:!?؟]|\)\.)(?=[\u0621-\u06cc])", r"\1 ", text)
     text = re.sub(r"(?<=[\u0621-\u06cc\d]) +([،؛:.!?؟])", r"\1", text)
@@ -57,7 +57,7 @@ def repair_line(line: str) -> str:
         return _fix_zwnj_swaps(line)
     if kind == "reversed_digits":
         return _fix_digits(line)
-    return _tidy(unchunk(line))
+    return tidy(unchunk(line))
 
 
 def repair_text(text: str) -> str:
