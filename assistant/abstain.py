@@ -13,8 +13,9 @@ the passages hold *what was asked*:
    "Estonian" find "Korea" and "Estonia"). Evidence from the corpus, not a list: it needs no entry for each
    country, vendor or agency a reader may name. Names the term lists of rule 3 know are left to rule 3, which
    looks for them in both languages (a Persian document without an English edition names Estonia only as
-   «استونی»); so are all-capital acronyms (the English edition spells "US", "ML" out) and the first word of a
-   sentence;
+   «استونی»); so are all-capital acronyms (the English edition spells "US", "ML" out), the first word of a
+   sentence, every word of a question in title case, and a given name beside an author the corpus cites
+   ("Hasan Danaeefard");
 3. a named entity (country, city, organisation, product) or a field term (a technology, a public-
    sector domain, a research method) that the question names must occur somewhere in the corpus in
    English or Persian (``data/entities_fa_en.tsv``, ``data/field_terms_fa_en.tsv``, matched through
@@ -79,7 +80,7 @@ _CITATION = re.compile(r"\([^()]*\d{4}[^()]*\)|[^\s(),،]+(\s+et al\.?)?\s*[,،]
 _ACRONYM = re.compile(r"\b([A-Za-z]+\d[A-Za-z\d]*|\d+[A-Za-z][A-Za-z\d]*)\b")
 # an ordinal or a decade ("20th", "1990s") is a number with its suffix, not a technical name
 _NUMBER_WITH_SUFFIX = re.compile(r"\d+(st|nd|rd|th|s)", re.IGNORECASE)
-# a capitalised name: "Seoul", "GovTech" (not "US", "SMS-based"), not after a sentence start
+# a capitalised name: "Seoul", "GovTech" (not "US", "SMS-based")
 _NAME = re.compile(r"(?<![\w\-])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?![\w\-])")
 _SENTENCE_OPENERS = set('.?!:;"“(')
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
@@ -142,8 +143,10 @@ def capitalised_names(question: str) -> list[Name]:
     for i, w in enumerate(words):
         bare = re.split(r"['’]", w.group())[0]
         name = _NAME.fullmatch(bare)
-        before = question[:w.start()].rstrip()[-1:]
-        if name and before and before not in _SENTENCE_OPENERS:
+        j = w.start() - 1
+        while j >= 0 and question[j].isspace():
+            j -= 1
+        if name and j >= 0 and question[j] not in _SENTENCE_OPENERS:
             out.append(Name(name.group(1), i, bare != w.group()))
     return out
 
