@@ -136,6 +136,10 @@ class SentenceDenseRetriever:
 
     name = "sentence-dense"
 
+    @staticmethod
+    def weight_key(query: Query) -> str:
+        return "sentence_dense_weight" if query.language == "en" else "sentence_dense_weight_fa"
+
     def applies(self, query: Query) -> bool:
         return True
 
