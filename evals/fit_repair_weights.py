@@ -31,7 +31,6 @@ import argparse
 import json
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -192,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import indexer  # noqa: F401  (offline environment)
     from evals.repair_metrics import tokens
-    from indexer.rtl import build_text_lm, chunks, lm
+    from evals.repair_tuning import tuning_model
+    from indexer.rtl import build_text_lm, chunks
 
     train, fit_s, test_s = split(args.source or build_text_lm.DEFAULT_SOURCE)
     fit = garbled_lines(fit_s, FIT_SEED, args.lines)
@@ -201,12 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     n_ref = sum(refs)
     w: tuple[float, ...] = chunks.DEFAULT_WEIGHTS
     history = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "fit_lm.json.gz"
-        build_text_lm.write(build_text_lm.count(train), path)
-        saved = lm.TEXT_LM_PATH
-        lm.TEXT_LM_PATH = path
-        lm.get_lm.cache_clear()
+    with tuning_model(train):
         try:
             _set_weights(w)
             _reset()
@@ -238,8 +233,6 @@ def main(argv: list[str] | None = None) -> int:
             _reset()
             test_after = word_accuracy(test, args.workers)
         finally:
-            lm.TEXT_LM_PATH = saved
-            lm.get_lm.cache_clear()
             _set_weights(chunks.load_weights())
             _reset()
     result = {

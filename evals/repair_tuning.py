@@ -13,7 +13,9 @@ import argparse
 import random
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 HOLD_EVERY = 20
 HOLD_FILES = ("tico19-fa.txt", "ntrex128-fa.txt")
@@ -44,19 +46,12 @@ def text_dev_lines(held: list[str]) -> list[tuple[str, str]]:
     return pairs[:LINES]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("source", nargs="?", type=Path, default=None, help="the persian-text folder")
-    ap.add_argument("--limit", type=int, default=None)
-    args = ap.parse_args(argv)
-
-    import indexer  # noqa: F401
-    from evals.repair_metrics import score
+@contextmanager
+def tuning_model(train: list[str]) -> Iterator[None]:
+    """The repair reads a running-text model built from ``train`` only (in a temporary file) while inside;
+    the shipped model, and empty caches, afterwards."""
     from indexer.rtl import build_text_lm, chunks, lm
-    from indexer.rtl.repair import repair_line
 
-    train, held = split(args.source or build_text_lm.DEFAULT_SOURCE)
-    pairs = text_dev_lines(held)[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "tuning_lm.json.gz"
         build_text_lm.write(build_text_lm.count(train), path)
@@ -65,11 +60,28 @@ def main(argv: list[str] | None = None) -> int:
         lm.get_lm.cache_clear()
         chunks.unchunk.cache_clear()
         try:
-            s = score([(repair_line(g), gold) for g, gold in pairs])
+            yield
         finally:
             lm.TEXT_LM_PATH = saved
             lm.get_lm.cache_clear()
             chunks.unchunk.cache_clear()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("source", nargs="?", type=Path, default=None, help="the persian-text folder")
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args(argv)
+
+    import indexer  # noqa: F401
+    from evals.repair_metrics import score
+    from indexer.rtl import build_text_lm
+    from indexer.rtl.repair import repair_line
+
+    train, held = split(args.source or build_text_lm.DEFAULT_SOURCE)
+    pairs = text_dev_lines(held)[: args.limit]
+    with tuning_model(train):
+        s = score([(repair_line(g), gold) for g, gold in pairs])
     print(f"text-dev ({s['lines']} lines): word accuracy {s['word_accuracy']:.4f}, "
           f"exact lines {s['exact_lines']:.3f}")
     return 0
