@@ -3,7 +3,7 @@
 A document's manifest entry may name ``english_edition``: a ``.jsonl`` file with one object per
 sentence segment of the proofread edition::
 
-    {"seg": 3, "lines": [43, 44], "kind": "body|heading|footnote|acknowledgements",
+    {"seg": 3, "lines": [43, 44], "kind": "body|heading|footnote|acknowledgements|reference",
      "fa": "Persian sentence as indexed", "en": "its English rendering"}
 
 It is *an English rendering prepared for this knowledge base, not the author's text*
