@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from assistant.expansion import TermIndex, TermPair, curated_terms, entity_terms, expand, field_terms
+from indexer.lexical import english_tokens
 from indexer.normalize import lexical_tokens, split_sentences, words
 
 # -- what kind of quantity a question asks for --------------------------------------------------
@@ -84,6 +85,8 @@ _NUMBER_WITH_SUFFIX = re.compile(r"\d+(st|nd|rd|th|s)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![\w\-])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?![\w\-])")
 _SENTENCE_OPENERS = set('.?!:;"“(')
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+_PERSIAN = re.compile(r"[\u0600-\u06FF]")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]{3,}")
 # Words that carry the question, not its topic (kept small; tuned on dev answerable questions).
 _GENERIC = set("""
 مقاله نویسنده چیست چیستند کدام کداماند کدام‌اند چگونه چرا آیا تعبیر گفته می‌گوید میگوید اشاره
@@ -240,14 +243,50 @@ class AbstentionRule:
         if kind in _EVIDENCE:
             return _EVIDENCE[kind].search(text) is not None
         # a count: a number (not a year) in a sentence that names what is counted
-        numbers = [s for s in split_sentences(text) if _NUMBER_WORDS.search(s)
-                   or any(not _EVIDENCE["year"].fullmatch(n) for n in _NUMBER.findall(s))]
+        numbers = _number_sentences(text)
+        head = counted_head_en(rest) if language == "en" else None
+        if head:
+            # passages carry their English edition: the counted noun itself, in an English sentence
+            stems = set(english_tokens(head))
+            if any(stems & set(english_tokens(s)) for s in numbers if not _PERSIAN.search(s)):
+                return True
+            rest = " " + head
         noun = _counted_noun(rest, language)
         if not noun or (language == "en" and len(noun) == 1):
-            # an English noun with no Persian term cannot be looked for in a Persian sentence
-            return bool(numbers)
+            # an English noun with no Persian term is looked for in English only; a passage without an
+            # English edition cannot be searched for it, so any number there counts
+            untranslated = " ".join(p for p in passages if not _LATIN_LETTERS.search(p))
+            return bool(_number_sentences(_without_citations(untranslated))) if head else bool(numbers)
         keys = set(lexical_tokens(" ".join(noun)))
         return any(keys & set(lexical_tokens(s)) for s in numbers)
+
+
+def _number_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` holding a number (spelled out or not) other than a year."""
+    return [s for s in split_sentences(text) if _NUMBER_WORDS.search(s)
+            or any(not _EVIDENCE["year"].fullmatch(n) for n in _NUMBER.findall(s))]
+
+
+# English closes a counted noun phrase with a preposition or the verb: "how many smart *meters* were …",
+# "how many *cyberattacks* on …" (grammar words, not topic words)
+_NP_END = set("""of in on at for to from by with per across within among about under over through into
+are is was were be been do does did have has had will would can could should may might must""".split())
+
+
+def counted_head_en(rest: str) -> str | None:
+    """The head noun an English count question counts: the last word before a preposition or a verb.
+
+    >>> counted_head_en(" smart meters were installed nationwide?"), counted_head_en(" cyberattacks on networks")
+    ('meters', 'cyberattacks')
+    >>> counted_head_en(" pillars?") is None
+    True
+    """
+    found = _WORD.findall(rest)
+    for i, word in enumerate(found[:6]):
+        if word.lower() in _NP_END:
+            head = [w for w in found[:i] if w.lower() not in _COUNT_SKIP]
+            return head[-1] if head else None
+    return None
 
 
 def _counted_noun(rest: str, language: str) -> list[str]:

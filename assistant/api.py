@@ -8,8 +8,8 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from assistant.abstain import AbstentionRule, corpus_rule
-from assistant.answer import AnswerSentence, answer_note, compose, render_answer
-from assistant.citations import cited_works
+from assistant.answer import AnswerSentence, answer_note, compose, english_edition, render_answer
+from assistant.citations import cited_works, in_english
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
@@ -204,6 +204,8 @@ class Assistant:
         if not sentences and not decline:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)
+        if language == "en":
+            works = in_english(works, english_edition(self.tables))
         backend_note = generation.note(language) if generation else None
         work_note = self._work_note(named, sentences, language)
         notes = [n for n in (work_note, backend_note, answer_note(sentences, language)) if n]
@@ -216,7 +218,7 @@ class Assistant:
             question=question, read_as=read_as, language=language,
             answer=answer,
             sentences=sentences, passages=hits,
-            citations=[CitedWork(w["key"], w.get("reference"), w.get("confidence")) for w in works],
+            citations=[CitedWork(w["key"], w.get("reference"), w.get("confidence"), w.get("original")) for w in works],
             decline=decline,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
             note="\n".join(notes) or None, generation=generation)

@@ -31,9 +31,15 @@ class CitedWork:
     key: str
     reference: str | None = None
     confidence: float | str | None = None
+    #: an English answer's Persian work: the paper's own key and reference (``key`` and ``reference`` are then
+    #: their rendering in the English edition)
+    original: dict[str, str] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "reference": self.reference, "confidence": self.confidence}
+        out: dict[str, Any] = {"key": self.key, "reference": self.reference, "confidence": self.confidence}
+        if self.original:
+            out["original"] = dict(self.original)
+        return out
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,19 @@ def test_estonia_in_english_with_citations_into_the_persian_lines(paper_assistan
         assert by_id[s["passage_ids"][0]]["line_start"]  # provenance is the Persian original's
 
 
+def test_an_english_answer_cites_persian_works_in_english_with_the_original_beside(paper_assistant):
+    """The paper's Persian reference list is rendered in the English edition: an English reader gets
+    "Jalali et al., 1400 [2021]" and its English reference, the Persian record one field away."""
+    result = paper_assistant.ask(
+        "Which Iranian works have been published on smartness in government departments and organisations?").to_json()
+    jalali = next(c for c in result["citations"] if c.get("original", {}).get("key", "").startswith("جلالی"))
+    assert jalali["key"] == "Jalali et al., 1400 [2021]" and not PERSIAN.search(jalali["reference"])
+    assert jalali["reference"].startswith("Jalali, S.") and "9(18), 151-174" in jalali["reference"]
+    assert "151-174" in jalali["original"]["reference"]
+    persian = paper_assistant.ask("چه آثاری در ایران درباره هوشمندی در سازمان‌های دولتی منتشر شده است؟").to_json()
+    assert all("original" not in c for c in persian["citations"])   # a Persian reader reads the paper's own list
+
+
 def test_untranslated_persian_document_is_quoted_and_says_so(untranslated_store):
     from assistant import Assistant
 
