@@ -154,6 +154,34 @@ def capitalised_names(question: str) -> list[Name]:
     return out
 
 
+_ACRONYM_CAPS = re.compile(r"(?<![\w\-])([A-Z]{2,6})s?(?![\w\-])")
+
+
+def acronyms(question: str) -> list[str]:
+    """The all-capital acronyms of an English question ("LSTM", "GDPR"), plural "s" left off.
+
+    >>> acronyms("Does the paper compare LSTMs with ARIMA for AI in the US?")
+    ['LSTM', 'ARIMA', 'AI', 'US']
+    """
+    return _ACRONYM_CAPS.findall(question)
+
+
+def initials_of(texts: Iterable[str], longest: int = 6) -> set[str]:
+    """The initials of every run of 2 … ``longest`` consecutive Latin words in ``texts`` (hyphens split words):
+    what an acronym may stand for ("machine learning" → "ml", "long short-term memory" → "lstm").
+
+    >>> sorted(initials_of(["Machine learning, long short-term memory."], 3))
+    ['ls', 'lst', 'ml', 'st', 'stm', 'tm']
+    """
+    out: set[str] = set()
+    for text in texts:
+        for clause in re.split(r"[^A-Za-z\s\-]+", text):
+            letters = [w[0].lower() for w in re.findall(r"[A-Za-z]+", clause)]
+            for n in range(2, longest + 1):
+                out.update("".join(letters[i:i + n]) for i in range(len(letters) - n + 1))
+    return out
+
+
 def begins_a_word(name: str, words: list[str]) -> bool:
     """Does a word of ``words`` (sorted, lower case) begin with the name's first ``len − 3`` letters (≥ 4)?
 
@@ -176,7 +204,7 @@ class AbstentionRule:
                  vocabulary_rule: bool = False, corpus: TermIndex | None = None,
                  names: Iterable[TermPair] | None = None, term_rule: bool = True,
                  quantity_passages: int = 3, latin_words: Iterable[str] = (), authors: Iterable[str] = (),
-                 name_rule: bool = True) -> None:
+                 name_rule: bool = True, initials: Iterable[str] = ()) -> None:
         self.vocabulary = vocabulary
         self.vocabulary_rule = vocabulary_rule
         self.min_missing = min_missing
@@ -186,6 +214,7 @@ class AbstentionRule:
         self.term_rule = term_rule and corpus is not None
         self.quantity_passages = quantity_passages
         self.latin_words = sorted(set(latin_words))
+        self.initials = set(initials)
         self.authors = sorted(set(authors))
         self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
@@ -216,6 +245,9 @@ class AbstentionRule:
             absent = [n.text for n in names if n.position not in found
                       and not (n.position - 1 in people and not by_position[n.position - 1].possessive)
                       and not (n.position + 1 in people and not n.possessive)]
+            # an acronym the corpus neither uses nor spells out ("LSTM": no "long short-term memory")
+            absent += [a for a in acronyms(question) if a.lower() not in known
+                       and not begins_a_word(a, self.latin_words) and a.lower() not in self.initials]
             if absent:
                 return AbstentionDecision(True, f"a name the corpus never mentions: {', '.join(absent)}")
         asked = asked_quantity(question)
@@ -312,7 +344,7 @@ def corpus_rule(texts: Iterable[str], **options) -> AbstentionRule:
     # the authors it cites: a capitalised word shortly before a year ("Heeks, 2003", "Danaeifard, 1399")
     names = {w.lower() for text in texts for w in _AUTHOR.findall(text)}
     return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), latin_words=latin, authors=names,
-                          **options)
+                          initials=initials_of(texts), **options)
 
 
 _LATIN_WORD = re.compile(r"[a-z]{2,}")

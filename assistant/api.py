@@ -205,7 +205,8 @@ class Assistant:
             decline = Decline("unanswerable", "no answer sentence found")
         works = cited_works([s.original or s.text for s in sentences], self.tables)
         if language == "en":
-            works = in_english(works, english_edition(self.tables))
+            works = in_english(works, english_edition(self.tables),
+                               [(s.original, s.text) for s in sentences if s.original is not None])
         backend_note = generation.note(language) if generation else None
         work_note = self._work_note(named, sentences, language)
         notes = [n for n in (work_note, backend_note, answer_note(sentences, language)) if n]

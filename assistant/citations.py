@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
 from assistant.sources import citations_in
 from indexer.english import PERSIAN, EnglishEdition
@@ -50,17 +50,45 @@ def english_key(reference_en: str) -> str | None:
     return f"{names}, {m.group('year')}"
 
 
-def in_english(works: list[dict[str, Any]], edition: EnglishEdition) -> list[dict[str, Any]]:
+def rendered_keys(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Persian citation key → its in-text form in the English rendering, from (Persian, English) sentence
+    pairs whose citations correspond one to one, in order, with the same years.
+
+    >>> rendered_keys([("(جلالی و همکاران، 1400؛ Heeks, 2003)", "(Jalali et al., 1400 [2021]; Heeks, 2003)")])
+    {'جلالی و همکاران، 1400': 'Jalali et al., 1400 [2021]'}
+    """
+    from indexer.citations import extract_citations
+
+    out: dict[str, str] = {}
+    for fa, en in pairs:
+        fa_keys = [c.key for c in extract_citations(fa)]
+        en_keys = [c.key for c in extract_citations(en)]
+        if len(fa_keys) != len(en_keys):
+            continue
+        for k_fa, k_en in zip(fa_keys, en_keys):
+            year = k_fa.rsplit(" ", 1)[-1]
+            if PERSIAN.search(k_fa) and k_en.endswith(year):
+                bracket = re.search(re.escape(k_en) + r"\s*(\[\d{4}\])", en)
+                out[k_fa] = f"{k_en} {bracket.group(1)}" if bracket else k_en
+    return out
+
+
+def in_english(works: list[dict[str, Any]], edition: EnglishEdition,
+               pairs: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
     """An English reader's citations: a Persian reference becomes its rendering in the English edition (the
     paper's reference list is rendered there) and its key the rendering's in-text form; the Persian kept as
-    ``original``. A work the edition does not render stays as it is."""
+    ``original``. A Persian work the reference list lacks keeps no reference but gets the key its answer
+    sentence's rendering gives it (``pairs``: the answer's Persian sentences and their renderings)."""
+    keys = rendered_keys(list(pairs))
     out = []
     for work in works:
         reference = work.get("reference") or ""
         found = edition.find(reference) if PERSIAN.search(reference) else None
-        if found is None or found.kind != "reference":
+        if found is not None and found.kind == "reference":
+            out.append({**work, "key": english_key(found.en) or work["key"], "reference": found.en,
+                        "original": {"key": work["key"], "reference": reference}})
+        elif work["key"] in keys and not PERSIAN.search(reference):
+            out.append({**work, "key": keys[work["key"]], "original": {"key": work["key"]}})
+        else:
             out.append(work)
-            continue
-        out.append({**work, "key": english_key(found.en) or work["key"], "reference": found.en,
-                    "original": {"key": work["key"], "reference": reference}})
     return out
