@@ -6,16 +6,20 @@ the passages hold *what was asked*:
 
 1. a quantity needs the matching kind of number in the top passages: an amount of money a number
    with a currency or magnitude, a share a percentage, a year a year outside citations, a rank a
-   number beside "rank", a count a number (not a year) in a sentence that names what is counted;
+   number beside "rank", a count a number (not a year) in a sentence that names what is counted — for an
+   English question, in the passages' English edition: "how many smart *meters* were installed" needs a
+   number beside "meters" (the head noun: the last word before a preposition or a verb), not any number;
 2. a technical name with a digit (5G, Web3) must occur in the corpus; so must a capitalised name in an
    English question ("Jeju Island", "GovTech"): some Latin word of the corpus (the English edition, English
    documents, citations) must begin like it (its first ``len − 3`` letters, at least 4, so "Korean" and
    "Estonian" find "Korea" and "Estonia"). Evidence from the corpus, not a list: it needs no entry for each
    country, vendor or agency a reader may name. Names the term lists of rule 3 know are left to rule 3, which
    looks for them in both languages (a Persian document without an English edition names Estonia only as
-   «استونی»); so are all-capital acronyms (the English edition spells "US", "ML" out), the first word of a
-   sentence, every word of a question in title case, and a given name beside an author the corpus cites
-   ("Hasan Danaeefard");
+   «استونی»); so are the first word of a sentence, every word of a question in title case, and a given name
+   beside an author the corpus cites ("Hasan Danaeefard"). An all-capital acronym must be a word of the corpus
+   or the initials of a run of its words ("ML": "machine learning"; "LSTM": no "long short-term memory"), so
+   short acronyms, which some run of words always spells, pass. A year the corpus never writes, not even in a
+   citation ("by 2030"), declines in both languages;
 3. a named entity (country, city, organisation, product) or a field term (a technology, a public-
    sector domain, a research method) that the question names must occur somewhere in the corpus in
    English or Persian (``data/entities_fa_en.tsv``, ``data/field_terms_fa_en.tsv``, matched through
@@ -154,6 +158,19 @@ def capitalised_names(question: str) -> list[Name]:
     return out
 
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20|13|14)\d\d)(?!\d)")
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
+def years_in(text: str) -> list[str]:
+    """The years (Gregorian 19xx/20xx, Solar Hijri 13xx/14xx) of a text, in any digits.
+
+    >>> years_in("By 2030? و در سال ۱۴۰۲")
+    ['2030', '1402']
+    """
+    return _YEAR.findall(text.translate(_DIGITS))
+
+
 _ACRONYM_CAPS = re.compile(r"(?<![\w\-])([A-Z]{2,6})s?(?![\w\-])")
 
 
@@ -204,7 +221,7 @@ class AbstentionRule:
                  vocabulary_rule: bool = False, corpus: TermIndex | None = None,
                  names: Iterable[TermPair] | None = None, term_rule: bool = True,
                  quantity_passages: int = 3, latin_words: Iterable[str] = (), authors: Iterable[str] = (),
-                 name_rule: bool = True, initials: Iterable[str] = ()) -> None:
+                 name_rule: bool = True, initials: Iterable[str] = (), years: Iterable[str] | None = None) -> None:
         self.vocabulary = vocabulary
         self.vocabulary_rule = vocabulary_rule
         self.min_missing = min_missing
@@ -215,6 +232,7 @@ class AbstentionRule:
         self.quantity_passages = quantity_passages
         self.latin_words = sorted(set(latin_words))
         self.initials = set(initials)
+        self.years = set(years) if years is not None else None
         self.authors = sorted(set(authors))
         self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
@@ -222,6 +240,11 @@ class AbstentionRule:
     def decide(self, question: str, language: str, passages: list[str]) -> AbstentionDecision:
         if not passages:
             return AbstentionDecision(True, "no passage retrieved")
+        if self.years is not None:
+            # a year the corpus never mentions, not even in a citation ("by 2030"): nothing here is about it
+            absent_years = [y for y in years_in(question) if y not in self.years]
+            if absent_years:
+                return AbstentionDecision(True, f"a year the corpus never mentions: {', '.join(absent_years)}")
         for name in _ACRONYM.findall(question):
             in_corpus = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", " ".join(passages), re.I)
             if len(name) > 1 and not _NUMBER_WITH_SUFFIX.fullmatch(name) and not in_corpus \
@@ -344,7 +367,7 @@ def corpus_rule(texts: Iterable[str], **options) -> AbstentionRule:
     # the authors it cites: a capitalised word shortly before a year ("Heeks, 2003", "Danaeifard, 1399")
     names = {w.lower() for text in texts for w in _AUTHOR.findall(text)}
     return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), latin_words=latin, authors=names,
-                          initials=initials_of(texts), **options)
+                          initials=initials_of(texts), years={y for text in texts for y in years_in(text)}, **options)
 
 
 _LATIN_WORD = re.compile(r"[a-z]{2,}")

@@ -120,3 +120,19 @@ def test_dev_answerables_pass_the_rule(paper_assistant, dev_questions):
             passages = [h.passage.text for h in bot.retriever.retrieve(q["question"], bot.settings.top_k)]
             decision = bot.abstention.decide(q["question"], q["lang"], passages)
             assert not decision.abstain, (q["id"], decision.reason)
+
+
+def test_a_year_the_corpus_never_mentions_is_declined(rule):
+    assert rule.years == {"1399", "2003", "2012"}   # citations count: a year is there if the corpus writes it
+    d = decide(rule, "What market size does the paper forecast for 2030?", "en")
+    assert d.abstain and "2030" in d.reason
+    d = decide(rule, "مقاله چه پیش‌بینی‌ای برای سال ۱۴۱۰ دارد؟", "fa")   # Persian digits too
+    assert d.abstain and "1410" in d.reason
+
+
+def test_an_acronym_the_corpus_neither_uses_nor_spells_out_is_declined(rule):
+    d = decide(rule, "Does the paper prefer LSTM networks for forecasting?", "en")
+    assert d.abstain and "LSTM" in d.reason
+    # "AI" is in the corpus; "SI" is not, but "statesmanship integrates" may stand for it: short ones pass
+    assert "AI" not in decide(rule, "How does AI help the state?", "en").reason
+    assert "SI" not in decide(rule, "How does SI help the state?", "en").reason
