@@ -58,8 +58,13 @@ def _works_html(works: list[dict], lang: str, heading: str) -> str:
         note = _t("ask.cited_as", lang, work="\u2068\u2069").replace("\u2068\u2069", "")  # label before the key
         as_html = (f' <span class="kb-meta">{esc(note)}<bdi class="kb-c">{esc(cited_as)}</bdi></span>'
                    if cited_as else "")
+        original = w.get("original") or {}   # an English answer's Persian work: the paper's own key and record
+        original_html = (f'<details class="kb-original"><summary>{esc(_t("ask.show_original", lang))}</summary>'
+                         f'<bdi dir="rtl" lang="fa">{esc(original.get("reference") or original.get("key") or "")}'
+                         f'</bdi></details>' if original else "")
         items.append(f'<li dir="auto"><span class="kb-c">{esc(ref)}</span>{as_html} <span class="kb-meta">'
-                     f'({esc(_t("conf.label", lang))}: {esc(_conf(lang, w.get("confidence")))})</span></li>')
+                     f'({esc(_t("conf.label", lang))}: {esc(_conf(lang, w.get("confidence")))})</span>'
+                     f'{original_html}</li>')
     d = "rtl" if lang == "fa" else "ltr"
     return f'<div dir="{d}"><b>{esc(heading)}</b><ul class="kb-works">{"".join(items)}</ul></div>'
 

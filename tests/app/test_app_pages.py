@@ -36,6 +36,19 @@ def test_rendering_escapes_document_text():
     assert "<mark" in highlight("الف ب. کشورداری  هوشمند است.", ["کشورداری هوشمند است."])
 
 
+def test_a_persian_work_cited_in_an_english_answer_shows_english_with_the_original_one_click_away():
+    from app_ui.pages import _works_html
+
+    work = {"key": "Jalali et al., 1400 [2021]", "confidence": "verified",
+            "reference": "Jalali, S. (1400 [2021]). Presenting a smart leadership model. Journal, 9(18), 151-174.",
+            "original": {"key": "جلالی و همکاران، 1400", "reference": "جلالی، سلمان (1400). ارائه مدل رهبری هوشمند."}}
+    out = _works_html([work], "en", "Works cited")
+    shown, hidden = out.split("<details", 1)
+    assert "Jalali, S. (1400" in shown and "جلالی" not in shown   # English first …
+    assert t("ask.show_original", "en") in hidden and "ارائه مدل رهبری هوشمند" in hidden   # … the Persian a click away
+    assert "<details" not in _works_html([{"key": "Heeks, 2003", "reference": "Heeks, R. (2003)."}], "en", "Works")
+
+
 def test_language_switch(app_env):
     at = run_app()
     assert not at.exception
