@@ -70,6 +70,8 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
         print("\nCited works:")
         for c in result.citations:
             print(f"  - {c.key}: {c.reference or 'not in reference list'}")
+            if show_original and c.original:
+                print(f"      original: {c.original.get('reference') or c.original.get('key')}")
 
 
 def cmd_ask(args) -> int:
