@@ -58,7 +58,7 @@ def _works_html(works: list[dict], lang: str, heading: str) -> str:
         note = _t("ask.cited_as", lang, work="\u2068\u2069").replace("\u2068\u2069", "")  # label before the key
         as_html = (f' <span class="kb-meta">{esc(note)}<bdi class="kb-c">{esc(cited_as)}</bdi></span>'
                    if cited_as else "")
-        original = w.get("original") or {}   # an English answer's Persian work: the paper's own key and record
+        original = w.get("original") or {}   # an English reader's Persian work: the paper's own key and record
         original_html = (f'<details class="kb-original"><summary>{esc(_t("ask.show_original", lang))}</summary>'
                          f'<bdi dir="rtl" lang="fa">{esc(original.get("reference") or original.get("key") or "")}'
                          f'</bdi></details>' if original else "")
@@ -73,7 +73,8 @@ def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: st
                      section: str | None = None) -> None:
     """A passage's section, place and document, the passage (``body``: markup made by the caller, e.g. the
     English rendering with the original beneath) and the works it cites."""
-    from assistant.citations import cited_works
+    from assistant.answer import english_edition
+    from assistant.citations import cited_works, in_english
 
     meta = [f"<b>{esc(_t('ask.section', lang))}:</b> "
             f"<span dir=\"auto\">{esc(section or passage.get('section') or '—')}</span>"]
@@ -85,6 +86,8 @@ def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: st
     html(f'<div class="kb-meta" dir="{"rtl" if lang == "fa" else "ltr"}">' + " · ".join(meta) + "</div>")
     html(body or passage_html(passage["text"], sentences, passage.get("language")))
     works = cited_works([passage["text"]], tables)
+    if works and lang == "en":   # an English reader: Persian works as the English edition renders them
+        works = in_english(works, english_edition(tables))
     if works:
         html(_works_html(works, lang, _t("ask.works", lang)))
     else:

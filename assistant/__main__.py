@@ -71,7 +71,7 @@ def _print_human(result: AskResult, show_original: bool = False) -> None:
         for c in result.citations:
             print(f"  - {c.key}: {c.reference or 'not in reference list'}")
             if show_original and c.original:
-                print(f"      original: {c.original.get('reference') or c.original.get('key')}")
+                print(f"      original: {c.original.reference or c.original.key}")
 
 
 def cmd_ask(args) -> int:
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a conversation: the question is read in the context of the previous one")
     p.add_argument("--new-conversation", action="store_true", help="start the --session conversation anew")
     p.add_argument("--show-original", action="store_true",
-                   help="print the Persian original under each English (translated) answer sentence")
+                   help="print the Persian original under each English (translated) answer sentence and cited work")
     p.set_defaults(func=cmd_ask)
     for module in ("assistant.sources_cli", "assistant.summarize_cli", "assistant.lexicon_cli"):
         try:

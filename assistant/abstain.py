@@ -48,8 +48,9 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from assistant.expansion import TermIndex, TermPair, curated_terms, entity_terms, expand, field_terms
+from indexer.english import PERSIAN
 from indexer.lexical import english_tokens
-from indexer.normalize import lexical_tokens, split_sentences, words
+from indexer.normalize import ascii_digits, lexical_tokens, split_sentences, words
 
 # -- what kind of quantity a question asks for --------------------------------------------------
 _ASKS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in (
@@ -89,8 +90,6 @@ _NUMBER_WITH_SUFFIX = re.compile(r"\d+(st|nd|rd|th|s)", re.IGNORECASE)
 _NAME = re.compile(r"(?<![\w\-])([A-Z][a-z]+(?:[A-Z][a-z]+)*)(?![\w\-])")
 _SENTENCE_OPENERS = set('.?!:;"“(')
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
-_PERSIAN = re.compile(r"[\u0600-\u06FF]")
-_LATIN_LETTERS = re.compile(r"[A-Za-z]{3,}")
 # Words that carry the question, not its topic (kept small; tuned on dev answerable questions).
 _GENERIC = set("""
 مقاله نویسنده چیست چیستند کدام کداماند کدام‌اند چگونه چرا آیا تعبیر گفته می‌گوید میگوید اشاره
@@ -158,28 +157,48 @@ def capitalised_names(question: str) -> list[Name]:
     return out
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20|13|14)\d\d)(?!\d)")
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# a year, not a decade ("the 1980s") nor part of a longer number or word
+_YEAR = re.compile(r"(?<![\d\w])((?:19|20|13|14)\d\d)(?![\d\w])")
 
 
 def years_in(text: str) -> list[str]:
-    """The years (Gregorian 19xx/20xx, Solar Hijri 13xx/14xx) of a text, in any digits.
+    """The years (Gregorian 19xx/20xx, Solar Hijri 13xx/14xx) of a text, in any digits; decades are not years.
 
-    >>> years_in("By 2030? و در سال ۱۴۰۲")
+    >>> years_in("By 2030? و در سال ۱۴۰۲، in the 1980s")
     ['2030', '1402']
     """
-    return _YEAR.findall(text.translate(_DIGITS))
+    return _YEAR.findall(ascii_digits(text))
+
+
+def calendar_years(years: Iterable[str]) -> set[str]:
+    """The years and their equivalents in the other calendar (a Solar Hijri year spans two Gregorian ones):
+    a corpus that writes 1400 also speaks of 2021 and 2022.
+
+    >>> sorted(calendar_years(["1400"]))
+    ['1400', '2021', '2022']
+    """
+    out: set[str] = set()
+    for year in years:
+        y = int(year)
+        out |= {year, str(y + 621), str(y + 622)} if y < 1900 else {year, str(y - 621), str(y - 622)}
+    return out
 
 
 _ACRONYM_CAPS = re.compile(r"(?<![\w\-])([A-Z]{2,6})s?(?![\w\-])")
 
 
 def acronyms(question: str) -> list[str]:
-    """The all-capital acronyms of an English question ("LSTM", "GDPR"), plural "s" left off.
+    """The all-capital acronyms of an English question ("LSTM", "GDPR"), plural "s" left off; none in a
+    question written in capitals (its capitals say nothing about acronyms).
 
     >>> acronyms("Does the paper compare LSTMs with ARIMA for AI in the US?")
     ['LSTM', 'ARIMA', 'AI', 'US']
+    >>> acronyms("WHAT DOES THE PAPER SAY ABOUT SMART GOVERNANCE?")
+    []
     """
+    long = [w for w in _WORD.findall(question) if len(w) > 3]
+    if len(long) >= 2 and sum(w.isupper() for w in long) * 2 >= len(long):
+        return []
     return _ACRONYM_CAPS.findall(question)
 
 
@@ -237,7 +256,12 @@ class AbstentionRule:
         self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
 
-    def decide(self, question: str, language: str, passages: list[str]) -> AbstentionDecision:
+    def decide(self, question: str, language: str, passages: list[str],
+               english: list[str | None] | None = None) -> AbstentionDecision:
+        """Decline or not. ``passages``: the top passages' text (both editions); ``english``, aligned with it:
+        each passage's English (its English edition, or its own text when it is English), ``None`` for a Persian
+        passage without an English edition — by default read off the text (a passage with no Persian is English).
+        """
         if not passages:
             return AbstentionDecision(True, "no passage retrieved")
         if self.years is not None:
@@ -269,13 +293,15 @@ class AbstentionRule:
                       and not (n.position - 1 in people and not by_position[n.position - 1].possessive)
                       and not (n.position + 1 in people and not n.possessive)]
             # an acronym the corpus neither uses nor spells out ("LSTM": no "long short-term memory")
-            absent += [a for a in acronyms(question) if a.lower() not in known
+            absent += [a for a in acronyms(question) if a.lower() not in known and a.lower() not in self.vocabulary
                        and not begins_a_word(a, self.latin_words) and a.lower() not in self.initials]
             if absent:
                 return AbstentionDecision(True, f"a name the corpus never mentions: {', '.join(absent)}")
         asked = asked_quantity(question)
-        if asked and not self._quantity_given(asked[0], asked[1], language,
-                                               passages[:self.quantity_passages]):
+        if english is None:
+            english = [None if PERSIAN.search(p) else p for p in passages]
+        if asked and not self._quantity_given(asked[0], asked[1], language, passages[:self.quantity_passages],
+                                               english[:self.quantity_passages]):
             return AbstentionDecision(True, f"asks for a quantity ({asked[0]}) the passages do not give")
         if language == "fa" and self.vocabulary_rule:
             content = [w for w in words(question) if w.replace("\u200c", "") not in _GENERIC]
@@ -292,7 +318,8 @@ class AbstentionRule:
             self._present[pair] = self.corpus is not None and self.corpus.has(pair)
         return self._present[pair]
 
-    def _quantity_given(self, kind: str, rest: str, language: str, passages: list[str]) -> bool:
+    def _quantity_given(self, kind: str, rest: str, language: str, passages: list[str],
+                        english: list[str | None]) -> bool:
         """Do the passages hold a number of the asked kind?"""
         text = _without_citations(" ".join(passages))
         if kind in _EVIDENCE:
@@ -301,17 +328,22 @@ class AbstentionRule:
         numbers = _number_sentences(text)
         head = counted_head_en(rest) if language == "en" else None
         if head:
-            # passages carry their English edition: the counted noun itself, in an English sentence
+            # the counted noun itself, in the passages' English (their English edition)
             stems = set(english_tokens(head))
-            if any(stems & set(english_tokens(s)) for s in numbers if not _PERSIAN.search(s)):
+            in_english = _number_sentences(_without_citations(" ".join(e for e in english if e)))
+            if any(stems & set(english_tokens(s)) for s in in_english):
                 return True
-            rest = " " + head
+            forms = _counted_noun(" " + head, language)
+            if len(forms) > 1:   # … or its Persian terms, in any sentence with a number
+                keys = set(lexical_tokens(" ".join(forms)))
+                return any(keys & set(lexical_tokens(s)) for s in numbers)
+            # a Persian passage without an English edition cannot be searched for an English noun: any
+            # number there counts
+            untranslated = " ".join(p for p, e in zip(passages, english) if e is None)
+            return bool(_number_sentences(_without_citations(untranslated)))
         noun = _counted_noun(rest, language)
         if not noun or (language == "en" and len(noun) == 1):
-            # an English noun with no Persian term is looked for in English only; a passage without an
-            # English edition cannot be searched for it, so any number there counts
-            untranslated = " ".join(p for p in passages if not _LATIN_LETTERS.search(p))
-            return bool(_number_sentences(_without_citations(untranslated))) if head else bool(numbers)
+            return bool(numbers)
         keys = set(lexical_tokens(" ".join(noun)))
         return any(keys & set(lexical_tokens(s)) for s in numbers)
 
@@ -322,6 +354,7 @@ def _number_sentences(text: str) -> list[str]:
             or any(not _EVIDENCE["year"].fullmatch(n) for n in _NUMBER.findall(s))]
 
 
+_PLURAL = re.compile(r"^[a-z\-]{2,}[^siu]s$|people$|children$|men$", re.IGNORECASE)
 # English closes a counted noun phrase with a preposition or the verb: "how many smart *meters* were …",
 # "how many *cyberattacks* on …" (grammar words, not topic words)
 _NP_END = set("""of in on at for to from by with per across within among about under over through into
@@ -329,19 +362,24 @@ are is was were be been do does did have has had will would can could should may
 
 
 def counted_head_en(rest: str) -> str | None:
-    """The head noun an English count question counts: the last word before a preposition or a verb.
+    """The noun an English count question counts: the first plural among its first words ("how many smart
+    *meters* were …", "how many *pillars* underpin …"), else the last word before a preposition or a verb
+    ("how many *people* are …"), else None.
 
     >>> counted_head_en(" smart meters were installed nationwide?"), counted_head_en(" cyberattacks on networks")
     ('meters', 'cyberattacks')
-    >>> counted_head_en(" pillars?") is None
-    True
+    >>> counted_head_en(" pillars underpin smart statesmanship according to the paper?")
+    'pillars'
+    >>> counted_head_en(" people are enrolled?"), counted_head_en(" of them?")
+    ('people', None)
     """
     found = _WORD.findall(rest)
-    for i, word in enumerate(found[:6]):
-        if word.lower() in _NP_END:
-            head = [w for w in found[:i] if w.lower() not in _COUNT_SKIP]
-            return head[-1] if head else None
-    return None
+    end = next((i for i, w in enumerate(found[:6]) if w.lower() in _NP_END), None)
+    phrase = [w for w in found[:4 if end is None else min(end, 4)] if w.lower() not in _COUNT_SKIP]
+    plural = next((w for w in phrase if _PLURAL.search(w)), None)
+    if plural:
+        return plural
+    return phrase[-1] if phrase and end is not None else None
 
 
 def _counted_noun(rest: str, language: str) -> list[str]:
@@ -366,8 +404,9 @@ def corpus_rule(texts: Iterable[str], **options) -> AbstentionRule:
     latin = {w for text in texts for w in _LATIN_WORD.findall(text.lower())}
     # the authors it cites: a capitalised word shortly before a year ("Heeks, 2003", "Danaeifard, 1399")
     names = {w.lower() for text in texts for w in _AUTHOR.findall(text)}
+    years = calendar_years(y for text in texts for y in years_in(text))
     return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), latin_words=latin, authors=names,
-                          initials=initials_of(texts), years={y for text in texts for y in years_in(text)}, **options)
+                          initials=initials_of(texts), years=years, **options)
 
 
 _LATIN_WORD = re.compile(r"[a-z]{2,}")

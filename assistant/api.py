@@ -142,8 +142,10 @@ class Assistant:
             decision = self.decline_model.decide(self.evidence(question, own_hits), language)
             if decision.decline:
                 return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
-        rule = self.abstention.decide(question, language, [
-            h.passage.text + " " + (h.passage.metadata.get("text_en") or "") for h in hits])
+        meta = [h.passage.metadata for h in hits]
+        rule = self.abstention.decide(
+            question, language, [h.passage.text + " " + (m.get("text_en") or "") for h, m in zip(hits, meta)],
+            [m.get("text_en") or (h.passage.text if m.get("language") == "en" else None) for h, m in zip(hits, meta)])
         return Decline("unanswerable", rule.reason) if rule.abstain else None
 
     def _hits_in_context(self, question: str, read_as: str, k: int | None) -> list[Hit]:
@@ -219,7 +221,7 @@ class Assistant:
             question=question, read_as=read_as, language=language,
             answer=answer,
             sentences=sentences, passages=hits,
-            citations=[CitedWork(w["key"], w.get("reference"), w.get("confidence"), w.get("original")) for w in works],
+            citations=[CitedWork.from_json(w) for w in works],
             decline=decline,
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
             note="\n".join(notes) or None, generation=generation)

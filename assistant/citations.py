@@ -1,10 +1,13 @@
-"""Works cited inside answer sentences, resolved against the store's bibliography tables."""
+"""Works cited inside answer sentences, resolved against the store's bibliography tables — for an English
+reader in English: a Persian work's key and reference as the parallel English edition renders them
+(:func:`in_english`), the paper's own kept as ``original``."""
 from __future__ import annotations
 
 import re
 from typing import Any, Sequence
 
 from assistant.sources import citations_in
+from indexer.citations import extract_citations
 from indexer.english import PERSIAN, EnglishEdition
 
 
@@ -26,7 +29,7 @@ def cited_works(sentences: list[str], tables: dict[str, dict[str, Any]]) -> list
 
 # "Jalali, S., Keikha, A., & Haddadi, E. (1400 [2021]). Title." — the authors' family names and the year
 _AUTHORS_YEAR = re.compile(r"^(?P<authors>.+?)\s*\((?P<year>[^()]*\d{4}[^()]*)\)")
-_FAMILY = re.compile(r"(?:^|,\s*&?\s*|&\s*)([A-Z][\w'’\- ]*?),\s*(?:[A-Z]\.\s*)+")
+_FAMILY = re.compile(r"(?:^|,\s*&?\s*|&\s*)([A-Z][\w'’\- ]*?),\s*(?:[A-Z][a-z]?\.[\s\-]*)+")
 
 
 def english_key(reference_en: str) -> str | None:
@@ -38,6 +41,8 @@ def english_key(reference_en: str) -> str | None:
     'Jalali et al., 1400 [2021]'
     >>> english_key("Danaeifard, H. (1399 [2020]). Editorial.")
     'Danaeifard, 1399 [2020]'
+    >>> english_key("Keikha, Sh., Amiri, M., & Raeisi, Kh. (1400 [2021]). T.")
+    'Keikha et al., 1400 [2021]'
     """
     m = _AUTHORS_YEAR.match(reference_en)
     if not m:
@@ -57,8 +62,6 @@ def rendered_keys(pairs: list[tuple[str, str]]) -> dict[str, str]:
     >>> rendered_keys([("(جلالی و همکاران، 1400؛ Heeks, 2003)", "(Jalali et al., 1400 [2021]; Heeks, 2003)")])
     {'جلالی و همکاران، 1400': 'Jalali et al., 1400 [2021]'}
     """
-    from indexer.citations import extract_citations
-
     out: dict[str, str] = {}
     for fa, en in pairs:
         fa_keys = [c.key for c in extract_citations(fa)]
@@ -75,20 +78,20 @@ def rendered_keys(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 def in_english(works: list[dict[str, Any]], edition: EnglishEdition,
                pairs: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
-    """An English reader's citations: a Persian reference becomes its rendering in the English edition (the
-    paper's reference list is rendered there) and its key the rendering's in-text form; the Persian kept as
-    ``original``. A Persian work the reference list lacks keeps no reference but gets the key its answer
-    sentence's rendering gives it (``pairs``: the answer's Persian sentences and their renderings)."""
+    """An English reader's citations. A Persian work's key becomes the one its answer sentence's rendering
+    gives it (``pairs``: the answer's Persian sentences and their renderings), else its rendered reference's
+    in-text form; its reference becomes the rendering in the English edition (the paper's reference list is
+    rendered there), else none. The paper's own key and reference are kept as ``original``."""
     keys = rendered_keys(list(pairs))
     out = []
     for work in works:
-        reference = work.get("reference") or ""
+        key, reference = work["key"], work.get("reference") or ""
         found = edition.find(reference) if PERSIAN.search(reference) else None
-        if found is not None and found.kind == "reference":
-            out.append({**work, "key": english_key(found.en) or work["key"], "reference": found.en,
-                        "original": {"key": work["key"], "reference": reference}})
-        elif work["key"] in keys and not PERSIAN.search(reference):
-            out.append({**work, "key": keys[work["key"]], "original": {"key": work["key"]}})
-        else:
+        rendered = found.en if found is not None and found.kind == "reference" else None
+        if not (PERSIAN.search(key) or PERSIAN.search(reference)) or not (rendered or key in keys):
             out.append(work)
+            continue
+        english = keys.get(key) or (english_key(rendered) if rendered else None) or key
+        out.append({**work, "key": english, "reference": rendered,
+                    "original": {"key": key, "reference": work.get("reference")}})
     return out

@@ -163,7 +163,6 @@ def restore_result(obj: dict[str, Any], passages: dict[str, Any]) -> AskResult:
     return AskResult(
         question=obj.get("question") or "", read_as=obj.get("read_as") or obj.get("question") or "",
         language=obj.get("language") or "fa", answer=obj.get("answer") or "", sentences=sentences,
-        passages=hits, citations=[CitedWork(c.get("key") or "", c.get("reference"), c.get("confidence"))
-                                  for c in obj.get("citations") or []],
+        passages=hits, citations=[CitedWork.from_json(c) for c in obj.get("citations") or []],
         decline=Decline(kind, obj.get("abstain_reason") or "") if kind else None,
         latency_ms=float(obj.get("latency_ms") or 0.0), note=obj.get("note"), generation=generation)

@@ -25,6 +25,17 @@ class Decline:
 
 
 @dataclass(frozen=True)
+class OriginalWork:
+    """An English answer's Persian work as the paper cites and lists it (its ``CitedWork`` is the rendering)."""
+
+    key: str
+    reference: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "reference": self.reference}
+
+
+@dataclass(frozen=True)
 class CitedWork:
     """A work cited inside the answer's sentences, resolved against the bibliography where it could be."""
 
@@ -33,13 +44,19 @@ class CitedWork:
     confidence: float | str | None = None
     #: an English answer's Persian work: the paper's own key and reference (``key`` and ``reference`` are then
     #: their rendering in the English edition)
-    original: dict[str, str] | None = None
+    original: OriginalWork | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"key": self.key, "reference": self.reference, "confidence": self.confidence}
         if self.original:
-            out["original"] = dict(self.original)
+            out["original"] = self.original.to_json()
         return out
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "CitedWork":
+        original = obj.get("original")
+        return cls(obj.get("key") or "", obj.get("reference"), obj.get("confidence"),
+                   OriginalWork(original.get("key") or "", original.get("reference")) if original else None)
 
 
 @dataclass(frozen=True)

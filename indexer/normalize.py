@@ -32,6 +32,15 @@ _ENGLISH_STOPWORDS = frozenset(
     "paper author say says said according".split())
 
 
+def ascii_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits as ASCII ones.
+
+    >>> ascii_digits("سال ۱۴۰۲ و ٢٠٢١")
+    'سال 1402 و 2021'
+    """
+    return text.translate(_DIGITS)
+
+
 def english_stopwords() -> frozenset[str]:
     """English words BM25 and the question lexicon ignore."""
     return _ENGLISH_STOPWORDS

@@ -9,7 +9,7 @@ from assistant.answer import AnswerSentence
 from assistant.conversations import MAX_TURNS, Conversation, list_conversations, restore_result
 from assistant.fusion import Hit
 from assistant.llm import Generation
-from assistant.result import AskResult, CitedWork, Decline
+from assistant.result import AskResult, CitedWork, Decline, OriginalWork
 from indexer.store import Passage
 
 P = Passage("d:1", "d", "کشورداری هوشمند سه ساحت دارد.", {"section": "مقدمه", "page": 1, "line_start": 3,
@@ -95,11 +95,14 @@ def test_a_restored_answer_keeps_its_provenance_and_generation():
     written = AnswerSentence("Smart statesmanship has three domains.", ["d:1"], language="en", generated=True,
                              supported=True, support="e5", support_similarity=0.93)
     gen = Generation("qwen2.5-1.5b", [written], seconds=2.5, dropped=1, replaced=0)
-    result = AskResult("q?", "q?", "en", "…", [machine, glossed, written], [Hit(P, 0.5)], [], None, 10.0,
+    work = CitedWork("Jalali et al., 1400 [2021]", "Jalali, S. (1400 [2021]). A model.", "verified",
+                     OriginalWork("جلالی و همکاران، 1400", "جلالی، سلمان (1400). ارائه مدل."))
+    result = AskResult("q?", "q?", "en", "…", [machine, glossed, written], [Hit(P, 0.5)], [work], None, 10.0,
                        note=gen.note("en"), generation=gen)
     back = restore_result(result.to_json() | {"note": result.note}, {P.id: P})
     assert back.sentences[0].translated_by == "qwen2.5-1.5b"
     assert back.sentences[1].glosses == [{"fa": "کشورداری هوشمند", "en": "smart statesmanship"}]
     assert back.generation is not None and back.generation.model == "qwen2.5-1.5b"
     assert back.generation.note("en") == gen.note("en") and "1 unsupported sentence(s) left out" in back.note
+    assert back.citations == [work]   # an English reader's Persian work keeps its original
     assert back.to_json() == result.to_json()

@@ -121,7 +121,10 @@ def test_passages_carry_their_english_rendering(paper_store):
     # the paper's Persian reference list too: "Jalali, S., … (1400 [2021]). Presenting an Islamic-Iranian …"
     references = [p for p in passages.values() if p.doc_id == "smart-statesmanship" and p.metadata.get("kind") == "reference"
                   and PERSIAN.search(p.text)]
+    # 17 entries in 15 passages: the proofread edition runs two pairs of entries into one paragraph each
+    # (lines 1513-1519, 1530-1538), and a reference passage is one paragraph
     assert len(references) == 15 and all(p.metadata.get("text_en") for p in references)
+    assert sum(p.metadata["text_en"].count(" (14") + p.metadata["text_en"].count(" (13") for p in references) == 17
     jalali = next(p for p in references if "جلالی" in p.text)
     assert jalali.metadata["text_en"].startswith("Jalali, S.") and "1400 [2021]" in jalali.metadata["text_en"]
     assert all(not PERSIAN.search(p.metadata["text_en"]) for p in persian)
