@@ -19,7 +19,8 @@ the passages hold *what was asked*:
    beside an author the corpus cites ("Hasan Danaeefard"). An all-capital acronym must be a word of the corpus
    or the initials of a run of its words ("ML": "machine learning"; "LSTM": no "long short-term memory"), so
    short acronyms, which some run of words always spells, pass. A year the corpus never writes, not even in a
-   citation ("by 2030"), declines in both languages;
+   citation ("by 2030"; a Solar Hijri year stands for its two Gregorian ones), declines in both languages, and
+   so does a name whose number the corpus never writes ("ISO 37122");
 3. a named entity (country, city, organisation, product) or a field term (a technology, a public-
    sector domain, a research method) that the question names must occur somewhere in the corpus in
    English or Persian (``data/entities_fa_en.tsv``, ``data/field_terms_fa_en.tsv``, matched through
@@ -170,6 +171,20 @@ def years_in(text: str) -> list[str]:
     return _YEAR.findall(ascii_digits(text))
 
 
+# a name and its number: "ISO 37122", "ISO/IEC 27001:2022", "Microsoft 365", "I-405"
+_DESIGNATION = re.compile(r"(?<![\w\-])([A-Z][A-Za-z]*(?:/[A-Z][A-Za-z]*)*)[ \-](\d{2,})(?![\d\w])")
+_CORPUS_NUMBER = re.compile(r"(?<!\d)\d{2,}(?!\d)")
+
+
+def designations(question: str) -> list[tuple[str, str]]:
+    """The capitalised names of a question followed by a number of two digits or more (a standard, a model).
+
+    >>> designations("Which clauses of ISO/IEC 27001:2022 apply? And ISO 37122? Not COVID-19 nor 300 words.")
+    [('ISO/IEC', '27001'), ('ISO', '37122'), ('COVID', '19')]
+    """
+    return _DESIGNATION.findall(ascii_digits(question))
+
+
 def calendar_years(years: Iterable[str]) -> set[str]:
     """The years and their equivalents in the other calendar (a Solar Hijri year spans two Gregorian ones):
     a corpus that writes 1400 also speaks of 2021 and 2022.
@@ -240,7 +255,8 @@ class AbstentionRule:
                  vocabulary_rule: bool = False, corpus: TermIndex | None = None,
                  names: Iterable[TermPair] | None = None, term_rule: bool = True,
                  quantity_passages: int = 3, latin_words: Iterable[str] = (), authors: Iterable[str] = (),
-                 name_rule: bool = True, initials: Iterable[str] = (), years: Iterable[str] | None = None) -> None:
+                 name_rule: bool = True, initials: Iterable[str] = (), years: Iterable[str] | None = None,
+                 numbers: Iterable[str] | None = None) -> None:
         self.vocabulary = vocabulary
         self.vocabulary_rule = vocabulary_rule
         self.min_missing = min_missing
@@ -252,6 +268,7 @@ class AbstentionRule:
         self.latin_words = sorted(set(latin_words))
         self.initials = set(initials)
         self.years = set(years) if years is not None else None
+        self.numbers = set(numbers) if numbers is not None else None
         self.authors = sorted(set(authors))
         self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
@@ -269,6 +286,11 @@ class AbstentionRule:
             absent_years = [y for y in years_in(question) if y not in self.years]
             if absent_years:
                 return AbstentionDecision(True, f"a year the corpus never mentions: {', '.join(absent_years)}")
+        if self.numbers is not None:
+            # a designation whose number the corpus never writes ("ISO 37122", "ISO/IEC 27001:2022")
+            absent = [f"{name} {number}" for name, number in designations(question) if number not in self.numbers]
+            if absent:
+                return AbstentionDecision(True, f"names what the corpus never mentions: {', '.join(absent)}")
         for name in _ACRONYM.findall(question):
             in_corpus = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", " ".join(passages), re.I)
             if len(name) > 1 and not _NUMBER_WITH_SUFFIX.fullmatch(name) and not in_corpus \
@@ -405,8 +427,9 @@ def corpus_rule(texts: Iterable[str], **options) -> AbstentionRule:
     # the authors it cites: a capitalised word shortly before a year ("Heeks, 2003", "Danaeifard, 1399")
     names = {w.lower() for text in texts for w in _AUTHOR.findall(text)}
     years = calendar_years(y for text in texts for y in years_in(text))
+    numbers = {n for text in texts for n in _CORPUS_NUMBER.findall(ascii_digits(text))}
     return AbstentionRule(corpus_vocabulary(texts), corpus=TermIndex(texts), latin_words=latin, authors=names,
-                          initials=initials_of(texts), years=years, **options)
+                          initials=initials_of(texts), years=years, numbers=numbers, **options)
 
 
 _LATIN_WORD = re.compile(r"[a-z]{2,}")

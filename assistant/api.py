@@ -13,11 +13,11 @@ from assistant.citations import cited_works, in_english
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
-from assistant.linked_works import NamedWork, absent_note, linked_note, named_works, work_docs
+from assistant.linked_works import NamedWork, absent_note, cited_authors_named, linked_note, named_works, work_docs
 from assistant.question_check import has_words, no_words_result
 from assistant.question_evidence import EvidenceMeter
 from assistant.result import AskResult, CitedWork, Decline
-from assistant.retrieval import YEAR, HybridRetriever
+from assistant.retrieval import YEAR, HybridRetriever, is_bibliographic
 from indexer.lang import detect_language
 from indexer.settings import Settings
 
@@ -115,10 +115,16 @@ class Assistant:
         return self._decline_model
 
     def names_the_corpus(self, question: str) -> bool:
-        """Does the question name a work the corpus cites, author and year ("Zhao et al. (2012)")? Then it
-        is about the corpus by construction, and the off-topic model is not asked. (Section titles are
-        not enough: «مقدمه» is also the introduction of a school essay.)"""
-        return bool(YEAR.search(question) and self.retriever.citation_matches(question))
+        """Does the question name a work the corpus cites, author and year ("Zhao et al. (2012)"), or ask for
+        a cited work's record by its first author? Then it is about the corpus by construction, and the
+        off-topic model is not asked. (Section titles are not enough: «مقدمه» is also the introduction of a
+        school essay.)"""
+        if YEAR.search(question) and self.retriever.citation_matches(question):
+            return True
+        # … or asks for a cited work's record by its first author ("which journal published Taghva and
+        # colleagues' study?", «پژوهش جلالی و همکاران در کدام نشریه چاپ شده؟»)
+        return is_bibliographic(question) and bool(
+            cited_authors_named(question, self.tables, set(self.abstention.authors)))
 
     def _decline(self, question: str, language: str, hits: list[Hit],
                  read_as: str | None = None) -> Decline | None:

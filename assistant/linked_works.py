@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection
 
 from assistant.answer import CITATION, question_type
 from indexer.bibliography import fold_name, name_similarity
@@ -51,6 +51,19 @@ def linked_works(tables: Tables) -> dict[str, LinkedWork]:
         if table.get("cites"):
             docs.setdefault(table["cites"], []).append((doc_id, table.get("title") or doc_id, table.get("file")))
     return {key: LinkedWork(key, *(tuple(column) for column in zip(*items))) for key, items in docs.items()}
+
+
+def cited_authors_named(question: str, tables: Tables, latin_authors: Collection[str] = ()) -> list[str]:
+    """The first authors of cited works a question names without a year: a Persian surname as the
+    bibliography writes it («جلالی»), or a Latin one the corpus cites (``latin_authors``, lower case: the
+    English edition transliterates Persian authors, "Taghva et al., 1402 [2023]"). Four letters at least.
+
+    >>> cited_authors_named("Which journal published Taghva and colleagues' study?", {}, {"taghva"})
+    ['Taghva']
+    """
+    firsts = {fold_name(w.authors[0]) for w in works_of(tables) if w.authors}
+    out = [n for n in _PERSIAN_WORD.findall(question) if len(fold_name(n)) >= 4 and fold_name(n) in firsts]
+    return out + [n for n in SURNAME.findall(question) if len(n) >= 4 and n.lower() in latin_authors]
 
 
 def named_works(question: str, tables: Tables) -> list[NamedWork]:

@@ -157,3 +157,13 @@ def test_an_english_count_looks_for_its_noun_in_the_english_edition():
     assert d.abstain and "count" in d.reason
     untranslated = ["کشورداری سه ساحت دارد (Heeks, 2003)."]   # a Latin citation is not an English edition
     assert not translated.decide("How many smart meters were installed?", "en", untranslated, [None]).abstain
+
+
+def test_a_designation_whose_number_the_corpus_never_writes_is_declined():
+    """"ISO 37122" names a standard; a corpus that never writes 37122 says nothing about it (either language)."""
+    rule = corpus_rule([*CORPUS, "Standards such as ISO 27001 secure government data."])
+    d = rule.decide("Which clauses of ISO 37122 does the paper use?", "en", CORPUS)
+    assert d.abstain and "ISO 37122" in d.reason
+    assert rule.decide("امتیاز ایران در استاندارد ISO 37122 چند است؟", "fa", CORPUS).abstain
+    assert "ISO 27001" not in rule.decide("What does ISO 27001 secure?", "en", CORPUS).reason
+    assert "300" not in rule.decide("Summarise the paper in 300 words.", "en", CORPUS).reason   # not a name

@@ -57,6 +57,16 @@ def test_an_english_answer_cites_persian_works_in_english_with_the_original_besi
     assert all("original" not in c for c in persian["citations"])   # a Persian reader reads the paper's own list
 
 
+def test_a_question_for_a_cited_works_record_by_its_author_is_not_off_topic(paper_assistant):
+    """No year, so no citation to match: the bibliography's first authors («تقوا», "Ahmadian", as the English
+    edition transliterates them) say the question is about the corpus."""
+    for question in ("مقاله تقوا و همکاران در کدام نشریه منتشر شده است؟",
+                     "In which journal did Ahmadian and Namvar publish their blockchain study?"):
+        assert paper_assistant.names_the_corpus(question)
+        assert not paper_assistant.ask(question).to_json()["abstained"]
+    assert not paper_assistant.names_the_corpus("Which journal published the best study on football tactics?")
+
+
 def test_untranslated_persian_document_is_quoted_and_says_so(untranslated_store):
     from assistant import Assistant
 
