@@ -60,7 +60,7 @@ _ASKS: tuple[tuple[str, re.Pattern], ...] = tuple((kind, re.compile(p, re.IGNORE
     ("money", r"how much\b(?=.*\b(invest|spen[dt]|cost|pa(y|id)|fund|allocat|budget|money|sav|earn|rais|price))|"
               r"what amount|what (was|is|were) (the )?([\w'’\-]+ ){0,3}(cost|budget|price|spending|expenditure)s?"
               r"(?= *(\?|$|in |of |for |on ))|what budget|"
-              r"how expensive|چه مبلغی|چه میزان|چقدر|چه بودجه|بودجه|هزینه‌ای|چند (دلار|ریال|یورو|تومان)"),
+              r"how expensive|چه مبلغی|چه میزان|چقدر|چه بودجه|چه هزینه‌ای|چند (دلار|ریال|یورو|تومان)"),
     ("year", r"(in|during) (which|what) year|which year|what year|"
              r"when (was|were|did)\b.*\b(pass|enact|adopt|approv|launch|found|establish|introduc|ratif)|"
              r"در چه سالی|چه سالی|کدام سال|چه تاریخی"),

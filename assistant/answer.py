@@ -293,18 +293,20 @@ def candidate_sentences(hits: list[Hit], language: str, tables: dict[str, dict[s
 
 def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4, max_passages: int = 5,
             tables: dict[str, dict[str, Any]] | None = None, language: str | None = None,
-            min_relevance: float = 0.0) -> list[AnswerSentence]:
+            min_relevance: float = 0.0, bibliographic: bool = False) -> list[AnswerSentence]:
     """The answer to ``question`` as cited sentences of ``hits`` (see the module docstring).
 
     ``max_sentences`` is the settings value (``answer_max_sentences``); the question type adapts it.
     ``tables`` (``Assistant.tables``) supplies the glossary, the English edition and resolves citations.
+    ``bibliographic``: the question asks for a work's record ("which journal published …"), so bibliography
+    records are candidates and lead.
     """
     question = question.strip()
     if not question or not hits:
         return []
     language = language or detect_language(question)
     qtype = question_type(question)
-    allow_refs = qtype == CITATION
+    allow_refs = qtype == CITATION or bibliographic
     candidates = candidate_sentences(hits, language, tables, max_passages, allow_refs)
     if not candidates:
         return []
@@ -316,7 +318,9 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     grams = [char_grams(c.text) for c in candidates]
     for cand, sim, toks in zip(candidates, dense, tokens):
         cand.score = float(sim) + w.lexical_overlap * _overlap(q_tokens, toks) - w.rank_prior * cand.rank
-        if allow_refs:
+        if bibliographic:
+            cand.score += w.citation_bonus if cand.reference else 0.0
+        elif allow_refs:
             if citation_keys(cand.original or cand.text):
                 cand.score += w.citation_bonus
             elif cand.reference:

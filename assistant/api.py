@@ -107,7 +107,7 @@ class Assistant:
                                          on_text=on_text)
             return generation.sentences, generation
         return compose(question, hits, self.embedder, self.settings.answer_max_sentences,
-                       tables=self.tables, language=language), None
+                       tables=self.tables, language=language, bibliographic=is_bibliographic(question)), None
 
     @property
     def decline_model(self) -> DeclineModel | None:

@@ -54,11 +54,14 @@ def distinct_sentences(ranked_passages: Iterable[tuple[int, Passage]],
     """Sentences of ``(rank, passage)`` pairs, once each, in first-occurrence order.
 
     ``keep(sentence, passage)`` drops fragments, headings or reference records as the caller
-    needs; a sentence seen again in a later passage only adds that passage's id.
+    needs; a sentence seen again in a later passage only adds that passage's id. A bibliography record
+    (``Passage.is_record``) is one "sentence".
     """
     by_key: dict[str, PassageSentence] = {}
     for rank, passage in ranked_passages:
-        for position, sentence in enumerate(split_sentences(passage.text)):
+        # a bibliography record is one unit: its pieces ("(1400).", "[cited as: …]") are not sentences
+        pieces = [passage.text] if passage.is_record else split_sentences(passage.text)
+        for position, sentence in enumerate(pieces):
             sentence = sentence.strip()
             if not sentence or not keep(sentence, passage):
                 continue
