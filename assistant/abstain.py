@@ -8,7 +8,7 @@ the passages hold *what was asked*:
    with a currency or magnitude, a share a percentage, a year a year outside citations, a rank a
    number beside "rank", a count a number (not a year) in a sentence that names what is counted — for an
    English question, in the passages' English edition: "how many smart *meters* were installed" needs a
-   number beside "meters" (the head noun: the last word before a preposition or a verb), not any number;
+   number beside "meters" (:func:`counted_head_en`: the first plural of its first words), not any number;
 2. a technical name with a digit (5G, Web3) must occur in the corpus; so must a capitalised name in an
    English question ("Jeju Island", "GovTech"): some Latin word of the corpus (the English edition, English
    documents, citations) must begin like it (its first ``len − 3`` letters, at least 4, so "Korean" and
