@@ -135,8 +135,7 @@ def answer_html(result: AskResult, uid: int = 0, lang: str = "en", tables: dict 
 
 def evidence_panels(result: AskResult, tables: dict, uid: int, lang: str) -> str:
     """One hidden side panel per cited passage, shown while its citation is the page's target."""
-    from assistant.answer import english_edition
-    from assistant.citations import cited_works, in_english
+    from assistant.citations import cited_works
 
     evidence = _evidence(result, tables, lang)
     out = []
@@ -150,9 +149,7 @@ def evidence_panels(result: AskResult, tables: dict, uid: int, lang: str) -> str
         if loc:
             meta.append(f"<b>{esc(_t('ask.location', lang))}:</b> {esc(loc)}")
         meta.append(f"<b>{esc(_t('ask.document', lang))}:</b> <bdi>{esc(p.get('doc_title') or p.get('doc_id'))}</bdi>")
-        works = cited_works([p["text"]], tables)
-        if lang == "en":   # an English reader: Persian works as the English edition renders them
-            works = in_english(works, english_edition(tables))
+        works = cited_works([p["text"]], tables, lang)
         out.append(
             f'<aside class="kb-panel" id="{_panel_id(uid, n)}" dir="{_dir(lang)}" data-kb="evidence" '
             f'aria-label="{esc(_t("ask.passage", lang))} {n}">'

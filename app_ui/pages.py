@@ -73,8 +73,7 @@ def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: st
                      section: str | None = None) -> None:
     """A passage's section, place and document, the passage (``body``: markup made by the caller, e.g. the
     English rendering with the original beneath) and the works it cites."""
-    from assistant.answer import english_edition
-    from assistant.citations import cited_works, in_english
+    from assistant.citations import cited_works
 
     meta = [f"<b>{esc(_t('ask.section', lang))}:</b> "
             f"<span dir=\"auto\">{esc(section or passage.get('section') or '—')}</span>"]
@@ -85,9 +84,7 @@ def _passage_details(passage: dict, sentences: list[str], tables: dict, lang: st
                 f"<span dir=\"auto\">{esc(passage.get('doc_title') or passage.get('doc_id'))}</span>")
     html(f'<div class="kb-meta" dir="{"rtl" if lang == "fa" else "ltr"}">' + " · ".join(meta) + "</div>")
     html(body or passage_html(passage["text"], sentences, passage.get("language")))
-    works = cited_works([passage["text"]], tables)
-    if works and lang == "en":   # an English reader: Persian works as the English edition renders them
-        works = in_english(works, english_edition(tables))
+    works = cited_works([passage["text"]], tables, lang)
     if works:
         html(_works_html(works, lang, _t("ask.works", lang)))
     else:

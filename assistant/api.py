@@ -8,8 +8,8 @@ import time
 from typing import TYPE_CHECKING, Any, Callable
 
 from assistant.abstain import AbstentionRule, corpus_rule
-from assistant.answer import AnswerSentence, answer_note, compose, english_edition, render_answer
-from assistant.citations import cited_works, in_english
+from assistant.answer import AnswerSentence, answer_note, compose, render_answer
+from assistant.citations import cited_works
 from assistant.decline import DeclineModel, QuestionEvidence
 from assistant.embed_cache import CachedEmbedding
 from assistant.fusion import Hit, RankedList, WeightedRRF
@@ -211,10 +211,8 @@ class Assistant:
             generation = generation or second
         if not sentences and not decline:
             decline = Decline("unanswerable", "no answer sentence found")
-        works = cited_works([s.original or s.text for s in sentences], self.tables)
-        if language == "en":
-            works = in_english(works, english_edition(self.tables),
-                               [(s.original, s.text) for s in sentences if s.original is not None])
+        works = cited_works([s.original or s.text for s in sentences], self.tables, language,
+                            [(s.original, s.text) for s in sentences if s.original is not None])
         backend_note = generation.note(language) if generation else None
         work_note = self._work_note(named, sentences, language)
         notes = [n for n in (work_note, backend_note, answer_note(sentences, language)) if n]

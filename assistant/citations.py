@@ -6,16 +6,20 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
+from assistant.answer import english_edition
 from assistant.sources import citations_in
 from indexer.citations import extract_citations
 from indexer.english import PERSIAN, EnglishEdition
 
 
-def cited_works(sentences: list[str], tables: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def cited_works(sentences: list[str], tables: dict[str, dict[str, Any]], language: str = "fa",
+                pairs: Sequence[tuple[str, str]] = ()) -> list[dict[str, Any]]:
     """``[{"key", "reference", "confidence"}]`` for the in-text citations in ``sentences``, first seen first.
 
     Keys are resolved through the bibliography (``Bertot, 2010`` → ``Bertot et al., 2010``), so
-    variants of one work count once.
+    variants of one work count once. For an English reader (``language="en"``) Persian works are given as the
+    English edition renders them (:func:`in_english`; ``pairs``: the answer's Persian sentences and their
+    renderings).
     """
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -24,7 +28,7 @@ def cited_works(sentences: list[str], tables: dict[str, dict[str, Any]]) -> list
             if entry["key"] not in seen:
                 seen.add(entry["key"])
                 out.append(entry)
-    return out
+    return in_english(out, english_edition(tables), pairs) if language == "en" else out
 
 
 # "Jalali, S., Keikha, A., & Haddadi, E. (1400 [2021]). Title." — the authors' family names and the year

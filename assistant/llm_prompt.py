@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.fusion import Hit
+from indexer.normalize import ascii_digits
 
 NO_ANSWER = "NO_ANSWER"
 
@@ -29,7 +30,6 @@ SYSTEM_PROMPT = (
 )
 
 LANG_NAME = {"fa": "Persian (Farsi)", "en": "English"}
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _MARKER = re.compile(r"\[\s*([0-9۰-۹٠-٩]+(?:\s*[,،;]\s*[0-9۰-۹٠-٩]+)*)\s*\]")
 _SPLIT = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
@@ -130,5 +130,5 @@ def parse_cited_sentences(reply: str) -> list[ParsedSentence]:
 def _numbers(text: str) -> list[int]:
     nums: list[int] = []
     for group in _MARKER.findall(text):
-        nums += [int(x) for x in re.split(r"\s*[,،;]\s*", group.translate(_DIGITS)) if x]
+        nums += [int(x) for x in re.split(r"\s*[,،;]\s*", ascii_digits(group)) if x]
     return nums

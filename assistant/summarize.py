@@ -39,7 +39,7 @@ from assistant.answer import (
     looks_like_reference,
     machine_notice,
 )
-from assistant.citations import cited_works, in_english
+from assistant.citations import cited_works
 from assistant.selection import MMR, unit
 from assistant.sentences import PassageSentence, char_grams, content_words, distinct_sentences
 from assistant.signposting import is_signposting
@@ -289,9 +289,7 @@ def summarize(assistant, section: str | None = None, topic: str | None = None, l
     text = "\n".join(p.text for p in all_passages)
     line_spans = [s.lines for s in subsections if s.lines]
     glossary = _section_glossary(text, tables, docs, line_spans if kind == "section" else [])
-    works = cited_works([p.text for p in all_passages], tables)
-    if edition is not None:   # an English summary lists Persian works in English (the edition's reference list)
-        works = in_english(works, edition)
+    works = cited_works([p.text for p in all_passages], tables, lang)   # an English summary: Persian works in English
     if not works:  # before the citation tables exist: the raw keys, unresolved
         keys = []
         for p in all_passages:
