@@ -16,6 +16,7 @@ repair would read it; ties go to "clean".
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from collections.abc import Iterable
 
@@ -122,22 +123,25 @@ def classify_line(line: str) -> str:
     odd_y = sum(1 for k in keys if k.startswith(YEH) and k not in _COMMON_Y and not lm.known(k))
     unknown = sum(1 for k in keys if not lm.known(k))
     swaps = sum(1 for w in words if zwnj_swaps(w))
+    # the repair's LM gain, computed at most once per line (several tests below ask for it)
+    gain = functools.cache(lambda: _lm_gain(keys, unchunk(line)))
+
     if swaps and swaps >= unknown and not odd_y:
         # every unknown word is two ZWNJ pieces swapped (کندمی): the chunk search, free to rebuild the whole
         # line, can make known words of it too (with YEH_EDGE), but nothing else is wrong with the line
         return "garbled_zwnj_swap"
     if unknown and len(line) <= MAX_GARBLED_LINE and (odd_y or share < 0.97):
         fixed_share = known_share(fa_words(unchunk(line)))
-        if fixed_share >= share + 0.12 and fixed_share >= 0.7 and _lm_gain(keys, unchunk(line)) >= LM_GAIN_SHARE:
+        if fixed_share >= share + 0.12 and fixed_share >= 0.7 and gain() >= LM_GAIN_SHARE:
             return "garbled_chunks"  # (the gain: a list of names the search can make known words of is no repair)
         if odd_y and (odd_y >= 0.1 * len(words) or share < 0.6) and fixed_share >= share + 0.03:
             return "garbled_chunks"
-        if odd_y and fixed_share >= share - 0.05 and _lm_gain(keys, unchunk(line)) >= LM_GAIN:
+        if odd_y and fixed_share >= share - 0.05 and gain() >= LM_GAIN:
             return "garbled_chunks"
-        if fixed_share >= share and _lm_gain(keys, unchunk(line)) >= LM_GAIN_ANY:
+        if fixed_share >= share and gain() >= LM_GAIN_ANY:
             return "garbled_chunks"
     if len(line) <= MAX_GARBLED_LINE and _GLUED_END.search(line) \
-            and not _GLUED_END.search(unchunk(line)) and _lm_gain(keys, unchunk(line)) >= LM_GAIN_GLUED:
+            and not _GLUED_END.search(unchunk(line)) and gain() >= LM_GAIN_GLUED:
         return "garbled_chunks"
     if _MIRRORED_END.match(line) and len(line) <= MAX_GARBLED_LINE:
         return "garbled_chunks"
