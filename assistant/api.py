@@ -78,7 +78,8 @@ class Assistant:
             hits = self._hits(question, None)
         if frame is None:
             frame = self.decline_model.frame.get(language, frozenset()) if self.decline_model else frozenset()
-        return self._meter.measure(question, language, hits, self.embedder, frame)
+        reference = self.decline_model.reference if self.decline_model else None
+        return self._meter.measure(question, language, hits, self.embedder, frame, reference)
 
     @property
     def embedder(self) -> CachedEmbedding:
@@ -126,15 +127,16 @@ class Assistant:
         return is_bibliographic(question) and bool(
             cited_authors_named(question, self.tables, set(self.abstention.authors)))
 
-    def _decline(self, question: str, language: str, hits: list[Hit],
-                 read_as: str | None = None) -> Decline | None:
+    def _decline(self, question: str, language: str, hits: list[Hit]) -> Decline | None:
         """Why not to answer — ``"offtopic"`` (the model of :mod:`assistant.decline`) or ``"unanswerable"``
         (the rules of :mod:`assistant.abstain`) — or ``None`` to answer.
 
-        In a conversation (``read_as`` ≠ ``question``) the off-topic model still judges the question alone,
-        against its own passages: a conversation never makes "Who painted the Mona Lisa?" fit. The price: a
-        follow-up that says nothing by itself («و راهکارهای آن چیست؟») can be declined; "and what are its
-        risks?" is read in context.
+        In a conversation (``hits``: the passages of the question read in context) the off-topic model judges the question's own words
+        (never the previous question's) against the passages of the question read in context: "and what are
+        its risks?" after a question on blockchain meets blockchain's risks, while "Who painted the Mona
+        Lisa?" stays far from every passage and near the questions people ask outside this field, so a
+        conversation does not make it fit. A follow-up that says nothing by itself («و راهکارهای آن چیست؟»)
+        can still be declined.
         """
         if not hits:
             return Decline("unanswerable", "no passage retrieved")
@@ -143,9 +145,7 @@ class Assistant:
         own_language = any(h.passage.metadata.get("language") == language
                            or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
         if self.decline_model is not None and own_language and not self.names_the_corpus(question):
-            # always judged alone, against its own passages: a conversation must not make an off-topic question fit
-            own_hits = hits if not read_as or read_as == question else None
-            decision = self.decline_model.decide(self.evidence(question, own_hits), language)
+            decision = self.decline_model.decide(self.evidence(question, hits), language)
             if decision.decline:
                 return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
         meta = [h.passage.metadata for h in hits]
@@ -193,7 +193,7 @@ class Assistant:
         language = detect_language(question)
         read_as = f"{context.strip()} {question}" if context and context.strip() else question
         hits = self._hits_in_context(question, read_as, k) if read_as != question else self._hits(question, k)
-        decline = self._decline(question, language, hits, read_as)
+        decline = self._decline(question, language, hits)
         named = named_works(question, self.tables)
         # a question naming a cited work whose full text is here is answered from the work's own passages
         # (they lead the hits: LinkedWorkFirst), unless it asks where or why the paper cites the work

@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING, Any, Sequence
 
 from assistant.background import closeness as background_closeness
-from assistant.decline import QuestionEvidence, coverage, question_content
+from assistant.decline import QuestionEvidence, QuestionReference, coverage, question_content
 from indexer.lexical import english_tokens
 from indexer.normalize import lexical_tokens
 from indexer.normalize import words as plain_words
@@ -45,9 +45,10 @@ class EvidenceMeter:
         self._version = r._version
 
     def measure(self, question: str, language: str, hits: Sequence["Hit"], embed_model=None,
-                frame: frozenset[str] = frozenset()) -> QuestionEvidence:
+                frame: frozenset[str] = frozenset(), reference: QuestionReference | None = None) -> QuestionEvidence:
         """``embed_model`` (default: the retriever's) embeds the question and the candidate sentences;
-        ``frame`` holds the words that frame questions in this language (:func:`assistant.decline.learn_frame`)."""
+        ``frame`` holds the words that frame questions in this language (:func:`assistant.decline.learn_frame`);
+        ``reference`` the known questions (none: :attr:`QuestionEvidence.neighbours` is 0)."""
         import numpy as np
 
         from assistant.answer import candidate_sentences
@@ -87,4 +88,5 @@ class EvidenceMeter:
                                 background_top=background_closeness(embedding),
                                 dense_top=scores[0], dense_mean5=sum(scores) / len(scores), corpus_cover=corpus,
                                 corpus_cover_idf=corpus_idf, top3_cover=top3, top3_cover_idf=top3_idf,
-                                english=1.0 if language == "en" else 0.0)
+                                english=1.0 if language == "en" else 0.0,
+                                neighbours=reference.closeness(embedding) if reference is not None else 0.0)

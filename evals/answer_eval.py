@@ -38,7 +38,8 @@ SETS = {
     "heldout6": ["heldout6.jsonl"],
     "heldout7": ["heldout7.jsonl"],
     "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
-                    "calibration.jsonl", "calibration2_answers.jsonl", "calibration2_decline.jsonl"],
+                    "calibration.jsonl", "calibration2_answers.jsonl", "calibration2_decline.jsonl",
+                    "calibration3_decline.jsonl"],
 }
 CATEGORIES = ("answerable", "unanswerable", "offtopic")
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")

@@ -1,29 +1,29 @@
 """Fit the decline model (``assistant/data/decline_model.json``): ``python -m evals fit-decline``.
 
-Training questions are the blind-written calibration sets and the dev split — never the held-out set:
-answerable = ``calibration_answers.jsonl`` + ``calibration_short.jsonl`` (terse questions such as "What does
-the paper say about Estonia?") + ``calibration.jsonl`` + ``calibration2_answers.jsonl`` (a second blind draw:
-colloquial, terse and long Persian and English) + dev answerable, against the off-topic questions of
-``calibration_decline.jsonl`` and ``calibration2_decline.jsonl``. (Their on-topic unanswerable questions are left to the
-rules of :mod:`assistant.abstain`: fitting on them too declined 6 % of them and lowered the off-topic figures;
-a second model, answerable against unanswerable with two more measures of whether one sentence holds what was
-asked, declined 29 % / 18 % (en / fa) of them out of fold on calibration but on the second held-out set
-cost 5 false declines for 1 more unanswerable question declined, and was removed.)
+Training questions (:data:`TRAINING_SETS`) are every set written blind that has already been measured and
+reported — the calibration sets, the dev split and the held-out sets up to ``heldout6`` — never the newest
+held-out set, which is measured once before and once after a change: answerable questions against off-topic
+ones. The off-topic side includes ``calibration3_decline.jsonl``: 98 questions from neighbouring academic
+fields (political theory, international relations, constitutional law, economics, organisation theory …) and
+everyday life, written from the field and the outline only. (The on-topic unanswerable questions are left to
+the rules of :mod:`assistant.abstain`: fitting on them too declined 6 % of them and lowered the off-topic
+figures; a second model, answerable against unanswerable with two more measures of whether one sentence holds
+what was asked, declined 29 % / 18 % (en / fa) of them out of fold on calibration but on the second held-out
+set cost 5 false declines for 1 more unanswerable question declined, and was removed.)
 Features come from the public API (``Assistant.evidence``), as a user's question would get them.
 
-Each language's threshold is chosen on out-of-fold probabilities (5-fold cross-validation): among the
-thresholds that decline at most ``MAX_FALSE_DECLINE`` of that language's answerable questions and as many
-off-topic ones as any of them, the middle one, so the figures it reports are not measured on the questions
-a fold was fitted on and neither sample's edge decides alone.
+Each language's threshold is chosen on out-of-fold probabilities, one fold per set (each set had its own
+writers and instructions, so a fold measures what a new set does, not a random share of a familiar one): among
+the thresholds that decline at most ``MAX_FALSE_DECLINE`` of that language's answerable questions and as many
+off-topic ones as any of them, the middle one, so neither sample's edge decides alone.
 """
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 from typing import Sequence
 
-from assistant.decline import FEATURES, DeclineModel, fit, learn_frame
+from assistant.decline import FEATURES, NEIGHBOURS, DeclineModel, QuestionReference, fit, learn_frame
 
 # Out-of-fold false declines the model may make, per language. Issue 18 allows 3 % in all, rules of
 # assistant.abstain included; on the calibration sets (the same out-of-fold probabilities) 0.02 declines
@@ -31,15 +31,22 @@ from assistant.decline import FEATURES, DeclineModel, fit, learn_frame
 # 2.8 % / 2.1 % and 95.2 % / 97.6 % — 0.02 leaves room for the rules.
 MAX_FALSE_DECLINE = 0.02
 L2 = 1.0
-FOLDS = 5
 
 
-def training_questions() -> list[dict]:
-    """Every calibration and dev question (the on-topic unanswerable ones are scored, not fitted)."""
+#: the sets the model is fitted on: every blind-written set measured and reported before; not ``heldout7``
+TRAINING_SETS = ("calibration", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+
+
+def training_questions(sets: Sequence[str] = TRAINING_SETS) -> list[dict]:
+    """Every question of ``sets`` (the on-topic unanswerable ones are scored, not fitted)."""
     from evals.answer_eval import load_set
-    from evals.paper_eval import load_questions
 
-    return [q for q in load_set("calibration") + load_questions("dev")]
+    return [q for name in sets for q in load_set(name)]
+
+
+def group(q: dict) -> str:
+    """The cross-validation fold of a question: the set it was written for (``split``)."""
+    return q.get("split") or "dev"
 
 
 def _fitted(q: dict) -> bool:
@@ -59,9 +66,10 @@ def frame_words(questions: Sequence[dict]) -> dict[str, list[str]]:
 
 
 def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[str]]
-             ) -> tuple[list[list[float]], list[bool]]:
-    """Each question's feature vector, and whether the model is asked at all (not when the question
-    names a cited work: ``Assistant.names_the_corpus``).
+             ) -> tuple[list[list[float]], list[bool], list[list[float]]]:
+    """Each question's feature vector, whether the model is asked at all (not when the question names a
+    cited work: ``Assistant.names_the_corpus``) and its e5 query vector. The vector's ``neighbours`` is the
+    shipped reference's; :func:`with_neighbours` replaces it.
 
     Cached in ``.kb-evals/decline_features.jsonl`` (beside the evaluation's stores) keyed by the question,
     its language's frame words, the store's version and the source of the code that measures the features,
@@ -87,6 +95,7 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
                                  for m in (assistant.decline, assistant.question_evidence))).hexdigest()
     version = [str(bot.retriever.state.get("version")), code]
     vectors, asked = [], []
+    embeddings = [list(bot.embedder.get_query_embedding(q["question"])) for q in questions]
     with cache_file.open("a", encoding="utf-8") as fh:
         for q in questions:
             words = sorted(frame.get(q["lang"], []))
@@ -99,7 +108,26 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
                 fh.flush()
             vectors.append(cache[key]["vector"])
             asked.append(cache[key]["asked"])
-    return vectors, asked
+    return vectors, asked, embeddings
+
+
+def with_neighbours(x: Sequence[Sequence[float]], embeddings: Sequence[Sequence[float]], on_topic: Sequence[bool],
+                    groups: Sequence[str], left_out: str | None = None) -> list[list[float]]:
+    """``x`` with each question's ``neighbours`` measured against the questions of the *other* groups (its own
+    set's questions were written by the same writers, to the same instructions), and of no group
+    ``left_out`` (the cross-validation fold being predicted)."""
+    import numpy as np
+
+    e = np.asarray(embeddings, dtype=np.float32)
+    e /= np.linalg.norm(e, axis=1, keepdims=True)
+    on, grp = np.asarray(on_topic), np.asarray(groups)
+    col = FEATURES.index("neighbours")
+    out = []
+    for i, row in enumerate(x):
+        usable = (grp != grp[i]) & (grp != left_out)
+        reference = QuestionReference(e[usable & on], e[usable & ~on], NEIGHBOURS)
+        out.append([*row[:col], reference.closeness(e[i]), *row[col + 1:]])
+    return out
 
 
 def _category(q: dict) -> str:
@@ -126,18 +154,19 @@ def _thresholds(probs: Sequence[float], questions: Sequence[dict]) -> dict[str, 
     return out
 
 
-def cross_validated(x: list[list[float]], y: list[int], fitted: Sequence[bool], seed: int = 7) -> list[float]:
-    """Out-of-fold probabilities of a model fitted on the other folds (``fitted`` items only)."""
-    order = list(range(len(y)))
-    random.Random(seed).shuffle(order)
+def cross_validated(x: list[list[float]], y: list[int], fitted: Sequence[bool], groups: Sequence[str],
+                    embeddings: Sequence[Sequence[float]], on_topic: Sequence[bool]) -> list[float]:
+    """Out-of-fold probabilities: each group's from a model fitted on the other groups (``fitted`` items only),
+    ``neighbours`` never measured against the group predicted."""
     probs = [0.0] * len(y)
-    for k in range(FOLDS):
-        test = set(order[k::FOLDS])
-        train = [i for i in order if i not in test and fitted[i]]
-        w, b, m, s = fit([x[i] for i in train], [y[i] for i in train], L2)
+    for g in sorted(set(groups)):
+        test = {i for i, h in enumerate(groups) if h == g}
+        train = [i for i in range(len(y)) if i not in test and fitted[i]]
+        fold = with_neighbours(x, embeddings, on_topic, groups, left_out=g)
+        w, b, m, s = fit([fold[i] for i in train], [y[i] for i in train], L2)
         model = DeclineModel(w, b, m, s, {})
         for i in test:
-            probs[i] = model.probability_of(x[i])
+            probs[i] = model.probability_of(fold[i])
     return probs
 
 
@@ -154,25 +183,30 @@ def rates(probs: Sequence[float], questions: Sequence[dict], thresholds: dict[st
 def main(store_dir: Path) -> dict:
     questions = training_questions()
     frame = frame_words(questions)
-    x, asked = features(questions, store_dir, frame)
+    x, asked, embeddings = features(questions, store_dir, frame)
     keep = [i for i, a in enumerate(asked) if a]
-    questions, x = [questions[i] for i in keep], [x[i] for i in keep]
+    questions, x, embeddings = [questions[i] for i in keep], [x[i] for i in keep], [embeddings[i] for i in keep]
     y = [0 if q["should_abstain"] else 1 for q in questions]
     fitted = [_fitted(q) for q in questions]
-    oof = cross_validated(x, y, fitted)
+    groups = [group(q) for q in questions]
+    on_topic = [_category(q) != "offtopic" for q in questions]
+    oof = cross_validated(x, y, fitted, groups, embeddings, on_topic)
     thresholds = _thresholds(oof, questions)
+    x = with_neighbours(x, embeddings, on_topic, groups)
     w, b, m, s = fit([v for v, f in zip(x, fitted) if f], [t for t, f in zip(y, fitted) if f], L2)
-    about = {"fitted_on": f"{sum(fitted)} questions (answerable vs off-topic) of "
-                          "evals/data/calibration_answers.jsonl, calibration_short.jsonl, "
-                          "calibration.jsonl, calibration_decline.jsonl, calibration2_answers.jsonl, "
-                          "calibration2_decline.jsonl and the dev split (never the held-out set); "
+    about = {"fitted_on": f"{sum(fitted)} questions (answerable vs off-topic) of the sets "
+                          f"{', '.join(TRAINING_SETS)} (never the newest held-out set); "
                           f"{len(asked) - len(keep)} naming a cited work (author and year) never reach the model",
              "command": "python -m evals fit-decline", "l2": L2,
              "threshold_rule": f"per language, the middle of the thresholds declining the most off-topic questions "
-                               f"with out-of-fold false declines <= {MAX_FALSE_DECLINE}",
+                               f"with out-of-fold (one fold per set) false declines <= {MAX_FALSE_DECLINE}",
              "cross_validated_rates": rates(oof, questions, thresholds),
-             "n_answerable": sum(y), "n_offtopic": sum(1 for q in questions if _category(q) == "offtopic")}
-    DeclineModel(w, b, m, s, thresholds, about, frame).save()
+             "n_answerable": sum(y), "n_offtopic": sum(1 for q in questions if _category(q) == "offtopic"),
+             "reference": f"{sum(on_topic)} on-topic and {len(on_topic) - sum(on_topic)} off-topic questions of "
+                          f"the same sets as e5 query vectors (decline_reference.npy), {NEIGHBOURS} nearest of each"}
+    e = [list(v) for v in embeddings]
+    reference = QuestionReference([v for v, on in zip(e, on_topic) if on], [v for v, on in zip(e, on_topic) if not on])
+    DeclineModel(w, b, m, s, thresholds, about, frame, reference).save()
     return {"features": list(FEATURES), "weights": [round(v, 3) for v in w], "thresholds": thresholds,
             "frame": frame, **about}
 
