@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant.decline import FEATURES, MODEL_FILE, DeclineModel, QuestionEvidence, fit
+from assistant.decline import FEATURES, MODEL_FILE, DeclineModel, QuestionEvidence, QuestionReference, fit
 from indexer.settings import PROJECT_ROOT
 
 
@@ -21,6 +21,37 @@ def test_the_shipped_model_is_complete_and_says_how_it_was_made():
     # closer to the corpus (than to ordinary language) and better covered words: "more likely on topic"
     weights = dict(zip(FEATURES, model.weights))
     assert weights["sentence_top"] > 0 and weights["corpus_cover"] > 0
+
+
+def test_the_shipped_model_carries_its_known_questions(tmp_path):
+    """The reference of :attr:`QuestionEvidence.neighbours` ships beside the model, both kinds, e5-small's size,
+    and survives a save and load."""
+    reference = DeclineModel.load().reference
+    assert reference is not None and reference.dimension == 384
+    assert len(reference.on_topic) > 1000 and len(reference.off_topic) > 500
+    reference.save(tmp_path / "ref.npy")
+    again = QuestionReference.load(tmp_path / "ref.npy")
+    assert again is not None and again.on_topic.shape == reference.on_topic.shape
+    probe = reference.on_topic[0]
+    assert abs(again.closeness(probe) - reference.closeness(probe)) < 1e-2  # stored as float16
+    assert reference.closeness([1.0, 0.0]) == 0.0  # another model's vector: no evidence either way
+
+
+def test_questions_about_this_paper_are_nearer_the_on_topic_questions(paper_assistant):
+    """Questions written here (not in any set): near the questions people ask of this paper."""
+    for question in ("How does the paper see the role of leaders in bringing smart statesmanship about?",
+                     "مقاله چه نقشی برای داده‌های باز در شفافیت دولت قائل است؟"):
+        assert paper_assistant.evidence(question).neighbours > 0.05, question
+
+
+@pytest.mark.parametrize("question", [
+    "What did Max Weber mean by charismatic authority?", "What is the difference between a unitary and a federal state?",
+    "نظریه انتخاب عمومی بوکانان درباره رفتار سیاستمداران چه می‌گوید؟", "منحنی لافر چه می‌گوید؟"])
+def test_neighbouring_fields_are_off_topic(paper_assistant, question):
+    """Public administration, political science and economics at large are not this paper's subject, though
+    their words are near the corpus (written here, not in any set)."""
+    result = paper_assistant.ask(question).to_json()
+    assert result["abstained"] and result["abstain_kind"] == "offtopic", result["answer"][:200]
 
 
 def test_fit_separates_a_clear_pattern():
