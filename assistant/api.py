@@ -129,10 +129,11 @@ class Assistant:
 
     def _decline(self, question: str, language: str, hits: list[Hit]) -> Decline | None:
         """Why not to answer — ``"offtopic"`` (the model of :mod:`assistant.decline`) or ``"unanswerable"``
-        (the rules of :mod:`assistant.abstain`) — or ``None`` to answer.
+        (the rules of :mod:`assistant.abstain`, then the likeness to known questions the paper does not answer,
+        :meth:`DeclineModel.resembles_unanswerable`) — or ``None`` to answer.
 
-        In a conversation (``hits``: the passages of the question read in context) the off-topic model judges the question's own words
-        (never the previous question's) against the passages of the question read in context: "and what are
+        In a conversation the off-topic model judges the question's own words (never the previous question's)
+        against ``hits``, the passages of the question read in context: "and what are
         its risks?" after a question on blockchain meets blockchain's risks, while "Who painted the Mona
         Lisa?" stays far from every passage and near the questions people ask outside this field, so a
         conversation does not make it fit. A follow-up that says nothing by itself («و راهکارهای آن چیست؟»)
@@ -152,7 +153,13 @@ class Assistant:
         rule = self.abstention.decide(
             question, language, [h.passage.text + " " + (m.get("text_en") or "") for h, m in zip(hits, meta)],
             [m.get("text_en") or (h.passage.text if m.get("language") == "en" else None) for h, m in zip(hits, meta)])
-        return Decline("unanswerable", rule.reason) if rule.abstain else None
+        if rule.abstain:
+            return Decline("unanswerable", rule.reason)
+        resemblance = self.decline_model.resembles_unanswerable(self.embedder.get_query_embedding(question), language) \
+            if self.decline_model is not None and not self.names_the_corpus(question) else None
+        if resemblance is not None:
+            return Decline("unanswerable", f"like questions the paper does not answer (nearer by {resemblance:.3f})")
+        return None
 
     def _hits_in_context(self, question: str, read_as: str, k: int | None) -> list[Hit]:
         """A follow-up's passages: the question alone and the question read in context, fused (RRF).

@@ -37,7 +37,13 @@ against off-topic ones: the calibration sets, the dev split and the held-out set
 threshold of its language the assistant declines it as off-topic. The coefficients, the feature
 scaling, the thresholds and the figures that chose them live in ``assistant/data/decline_model.json`` —
 the product never reads the question sets. On-topic questions the paper does not answer are the job of
-:mod:`assistant.abstain` (does the corpus hold the asked entity, quantity, term), which runs after.
+:mod:`assistant.abstain` (does the corpus hold the asked entity, quantity, term), which runs after, and of
+one more comparison with known questions: a question much nearer to the training sets' questions that the
+paper does *not* answer than to those it does (:meth:`DeclineModel.resembles_unanswerable`) — a survey's
+sample size, the minister who led a programme, the ISO number to adopt, a programme's budget: what a
+conceptual paper never reports, however its words match the corpus — is declined as unanswerable. Its
+threshold per language lets through all but ``MAX_FALSE_UNANSWERABLE`` (evals.fit_decline) of the answerable
+questions, each measured against the other sets' questions only.
 """
 from __future__ import annotations
 
@@ -49,6 +55,7 @@ from typing import Sequence
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "decline_model.json"
 REFERENCE_FILE = MODEL_FILE.with_name("decline_reference.npy")
+UNANSWERABLE_FILE = MODEL_FILE.with_name("unanswerable_reference.npy")
 # the model's inputs: closeness to the corpus *relative to* closeness to ordinary language, coverage, and
 # closeness to known on-topic rather than off-topic questions
 FEATURES = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5", "corpus_cover",
@@ -126,43 +133,45 @@ def coverage(words: Sequence[str], held: set[str], idf: dict[str, float]) -> tup
 
 
 class QuestionReference:
-    """The training questions as e5 query vectors (unit length), on-topic and off-topic, for
-    :attr:`QuestionEvidence.neighbours`. Stored as one float16 array, the last column the label (1 on topic).
+    """Known questions of two kinds as e5 query vectors (unit length): ``members`` and ``others`` — on-topic
+    and off-topic ones for :attr:`QuestionEvidence.neighbours`, questions the paper does not answer and ones
+    it does for :meth:`DeclineModel.resembles_unanswerable`. Stored as one float16 array, the last column 1
+    for a member.
 
     >>> import numpy as np
     >>> ref = QuestionReference(np.array([[1.0, 0.0], [0.8, 0.6]]), np.array([[0.0, 1.0]]), k=1)
-    >>> round(ref.closeness(np.array([1.0, 0.1])), 2)   # near the first on-topic question
+    >>> round(ref.closeness(np.array([1.0, 0.1])), 2)   # near the first member
     0.9
     """
 
-    def __init__(self, on_topic, off_topic, k: int = NEIGHBOURS) -> None:
+    def __init__(self, members, others, k: int = NEIGHBOURS) -> None:
         import numpy as np
 
         def unit_rows(vectors):
             v = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
             return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
-        self.on_topic, self.off_topic = unit_rows(on_topic), unit_rows(off_topic)
+        self.members, self.others = unit_rows(members), unit_rows(others)
         self.k = k
 
     @property
     def dimension(self) -> int:
-        return int(self.on_topic.shape[1])
+        return int(self.members.shape[1])
 
     def closeness(self, embedding) -> float:
-        """Mean cosine of the ``k`` nearest on-topic questions minus that of the ``k`` nearest off-topic ones;
-        0 (as near to one side as to the other) for a vector of another model's size."""
+        """Mean cosine of the ``k`` nearest members minus that of the ``k`` nearest others; 0 (as near to one
+        side as to the other) for a vector of another model's size."""
         import numpy as np
 
         v = np.asarray(embedding, dtype=np.float32)
-        if v.shape[-1] != self.dimension or not len(self.on_topic) or not len(self.off_topic):
+        if v.shape[-1] != self.dimension or not len(self.members) or not len(self.others):
             return 0.0
         v = v / (np.linalg.norm(v) or 1.0)
 
         def nearest(refs):
             return float(np.sort(refs @ v)[::-1][:self.k].mean())
 
-        return nearest(self.on_topic) - nearest(self.off_topic)
+        return nearest(self.members) - nearest(self.others)
 
     @classmethod
     def load(cls, path: Path = REFERENCE_FILE) -> "QuestionReference | None":
@@ -177,7 +186,7 @@ class QuestionReference:
         import numpy as np
 
         rows = [np.hstack([vs, np.full((len(vs), 1), label, dtype=np.float32)])
-                for vs, label in ((self.on_topic, 1.0), (self.off_topic, 0.0))]
+                for vs, label in ((self.members, 1.0), (self.others, 0.0))]
         np.save(path, np.vstack(rows).astype(np.float16))
 
 
@@ -192,9 +201,14 @@ class DeclineModel:
 
     def __init__(self, weights: Sequence[float], bias: float, mean: Sequence[float], scale: Sequence[float],
                  thresholds: dict[str, float], about: dict | None = None,
-                 frame: dict[str, list[str]] | None = None, reference: QuestionReference | None = None) -> None:
+                 frame: dict[str, list[str]] | None = None, reference: QuestionReference | None = None,
+                 unanswerable: QuestionReference | None = None,
+                 unanswerable_thresholds: dict[str, float] | None = None) -> None:
         self.frame = {lang: frozenset(words) for lang, words in (frame or {}).items()}
         self.reference = reference
+        #: questions the paper does not answer (members) against answerable ones (others)
+        self.unanswerable = unanswerable
+        self.unanswerable_thresholds = dict(unanswerable_thresholds or {})
         self.weights, self.bias = list(weights), float(bias)
         self.mean, self.scale = list(mean), [s or 1.0 for s in scale]
         self.thresholds = {k: float(v) for k, v in thresholds.items()}
@@ -208,15 +222,19 @@ class DeclineModel:
         if list(data.get("features", [])) != list(FEATURES):
             return None  # a model of other features: refit (python -m evals fit-decline)
         return cls(data["weights"], data["bias"], data["mean"], data["scale"], data["thresholds"], data.get("about"),
-                   data.get("frame"), QuestionReference.load(path.with_name(REFERENCE_FILE.name)))
+                   data.get("frame"), QuestionReference.load(path.with_name(REFERENCE_FILE.name)),
+                   QuestionReference.load(path.with_name(UNANSWERABLE_FILE.name)), data.get("unanswerable_thresholds"))
 
     def save(self, path: Path = MODEL_FILE) -> None:
         data = {"features": list(FEATURES), "weights": self.weights, "bias": self.bias, "mean": self.mean,
                 "scale": self.scale, "thresholds": self.thresholds, "about": self.about,
-                "frame": {lang: sorted(words) for lang, words in self.frame.items()}}
+                "frame": {lang: sorted(words) for lang, words in self.frame.items()},
+                "unanswerable_thresholds": self.unanswerable_thresholds}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.reference is not None:
             self.reference.save(path.with_name(REFERENCE_FILE.name))
+        if self.unanswerable is not None:
+            self.unanswerable.save(path.with_name(UNANSWERABLE_FILE.name))
 
     def probability(self, evidence: QuestionEvidence) -> float:
         """P(the question is about the knowledge base's field) from its evidence."""
@@ -227,6 +245,14 @@ class DeclineModel:
         z = [(x - m) / s for x, m, s in zip(vector, self.mean, self.scale)]
         logit = self.bias + sum(w * x for w, x in zip(self.weights, z))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+    def resembles_unanswerable(self, embedding, language: str) -> float | None:
+        """How much nearer the question (its e5 query vector) is to known questions the paper does not answer
+        than to ones it does, where that is above the language's threshold; ``None`` otherwise."""
+        if self.unanswerable is None or language not in self.unanswerable_thresholds:
+            return None
+        closeness = self.unanswerable.closeness(embedding)
+        return closeness if closeness > self.unanswerable_thresholds[language] else None
 
     def decide(self, evidence: QuestionEvidence, language: str) -> Decision:
         p = self.probability(evidence)

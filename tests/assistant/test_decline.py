@@ -28,11 +28,11 @@ def test_the_shipped_model_carries_its_known_questions(tmp_path):
     and survives a save and load."""
     reference = DeclineModel.load().reference
     assert reference is not None and reference.dimension == 384
-    assert len(reference.on_topic) > 1000 and len(reference.off_topic) > 500
+    assert len(reference.members) > 1000 and len(reference.others) > 500
     reference.save(tmp_path / "ref.npy")
     again = QuestionReference.load(tmp_path / "ref.npy")
-    assert again is not None and again.on_topic.shape == reference.on_topic.shape
-    probe = reference.on_topic[0]
+    assert again is not None and again.members.shape == reference.members.shape
+    probe = reference.members[0]
     assert abs(again.closeness(probe) - reference.closeness(probe)) < 1e-2  # stored as float16
     assert reference.closeness([1.0, 0.0]) == 0.0  # another model's vector: no evidence either way
 
