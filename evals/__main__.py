@@ -32,7 +32,7 @@ def main(argv: Iterable[str] | None = None) -> int:
                    help="score the RTL repair against its baseline (options: python -m evals.repair_metrics -h)")
     a = sub.add_parser("answers", help="answer-level figures (declines, first sentence, signposting, English)")
     a.add_argument("--set", dest="set_name", default="heldout",
-                   choices=["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
+                   choices=["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
                             "calibration",
                             "dev"])
     a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")
