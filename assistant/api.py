@@ -133,11 +133,10 @@ class Assistant:
         :meth:`DeclineModel.resembles_unanswerable`) — or ``None`` to answer.
 
         In a conversation the off-topic model judges the question's own words (never the previous question's)
-        against ``hits``, the passages of the question read in context: "and what are
-        its risks?" after a question on blockchain meets blockchain's risks, while "Who painted the Mona
-        Lisa?" stays far from every passage and near the questions people ask outside this field, so a
-        conversation does not make it fit. A follow-up that says nothing by itself («و راهکارهای آن چیست؟»)
-        can still be declined.
+        against ``hits``, the passages of the question read in context: "and what are its risks?" after a
+        question on blockchain meets blockchain's risks, while "Who painted the Mona Lisa?" stays far from every
+        passage and near the questions people ask outside this field, so a conversation does not make it fit. A
+        follow-up that says nothing by itself («و راهکارهای آن چیست؟») can still be declined.
         """
         if not hits:
             return Decline("unanswerable", "no passage retrieved")
@@ -145,7 +144,8 @@ class Assistant:
         # any (an English question over Persian documents without an English edition) it cannot judge
         own_language = any(h.passage.metadata.get("language") == language
                            or (language == "en" and h.passage.metadata.get("text_en")) for h in hits)
-        if self.decline_model is not None and own_language and not self.names_the_corpus(question):
+        about_the_corpus = self.names_the_corpus(question)
+        if self.decline_model is not None and own_language and not about_the_corpus:
             decision = self.decline_model.decide(self.evidence(question, hits), language)
             if decision.decline:
                 return Decline("offtopic", f"outside the knowledge base's field (p = {decision.probability:.2f})")
@@ -156,7 +156,7 @@ class Assistant:
         if rule.abstain:
             return Decline("unanswerable", rule.reason)
         resemblance = self.decline_model.resembles_unanswerable(self.embedder.get_query_embedding(question), language) \
-            if self.decline_model is not None and not self.names_the_corpus(question) else None
+            if self.decline_model is not None and not about_the_corpus else None
         if resemblance is not None:
             return Decline("unanswerable", f"like questions the paper does not answer (nearer by {resemblance:.3f})")
         return None
