@@ -60,9 +60,9 @@ UNANSWERABLE_FILE = MODEL_FILE.with_name("unanswerable_reference.npy")
 # closeness to known on-topic rather than off-topic questions
 FEATURES = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5", "corpus_cover",
             "corpus_cover_idf", "top3_cover", "top3_cover_idf", "english", "neighbours")
-# nearest questions averaged on each side. Out of fold, one fold per training set, off-topic declined at <= 2 %
-# false declines (fa / en): without the feature 0.948 / 0.971; K = 1: 0.990 / 0.996, 3: 0.983 / 0.996,
-# 5: 0.983 / 0.993, 10: 0.976 / 0.993 — 3, not 1, so that one stray neighbour does not decide
+# nearest questions averaged on each side. Out of fold, one fold per set (calibration to heldout6), off-topic
+# declined at <= 2 % false declines (fa / en): without the feature 0.948 / 0.971; K = 1: 0.990 / 0.996,
+# 3: 0.983 / 0.996, 5: 0.983 / 0.993, 10: 0.976 / 0.993 — 3, not 1, so that one stray neighbour does not decide
 NEIGHBOURS = 3
 RELATIVE = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5")
 

@@ -1,7 +1,7 @@
 """Fit the decline model (``assistant/data/decline_model.json``): ``python -m evals fit-decline``.
 
 Training questions (:data:`TRAINING_SETS`) are every set written blind that has already been measured and
-reported — the calibration sets, the dev split and the held-out sets up to ``heldout6`` — never the newest
+reported — the calibration sets, the dev split and the held-out sets up to ``heldout8`` — never the newest
 held-out set, which is measured once before and once after a change: answerable questions against off-topic
 ones. The off-topic side includes ``calibration3_decline.jsonl``: 98 questions from neighbouring academic
 fields (political theory, international relations, constitutional law, economics, organisation theory …) and
@@ -26,18 +26,22 @@ from typing import Sequence
 from assistant.decline import FEATURES, NEIGHBOURS, DeclineModel, QuestionReference, fit, learn_frame
 
 # Out-of-fold false declines the model may make, per language. Issue 18 allows 3 % in all, rules of
-# assistant.abstain included; on the calibration sets (the same out-of-fold probabilities) 0.02 declines
-# 1.7 % / 1.6 % (fa / en) of the answerable questions and 92.8 % / 96.8 % of the off-topic ones, 0.03
-# 2.8 % / 2.1 % and 95.2 % / 97.6 % — 0.02 leaves room for the rules.
-MAX_FALSE_DECLINE = 0.02
+# assistant.abstain included. Out of fold (one fold per set, calibration to heldout8) 0.02 declines 2.0 % / 1.7 %
+# (fa / en) of the answerable questions and 98.2 % / 99.4 % of the off-topic ones, but up to 8.8 % of one
+# set's answerable questions in one language (and 5.4 % of summary requests): its threshold sits at the edge
+# of the answerable sample, and new sets fall below it more often (heldout8: 10 % of English answerable
+# questions declined). 0.01: 0.4 % / 0.9 % and 97.2 % / 98.7 %, at most 2.9 % of a set, 2.5 % of summary
+# requests; 0.005 gives up English off-topic questions (94.9 %) for nothing.
+MAX_FALSE_DECLINE = 0.01
 L2 = 1.0
 # Answerable questions the likeness to known unanswerable questions may decline, per language (each measured
 # against the other sets' questions). The rules and the off-topic model already spend most of issue 18's 3 %.
 MAX_FALSE_UNANSWERABLE = 0.01
 
 
-#: the sets the model is fitted on: every blind-written set measured and reported before; not ``heldout7``
-TRAINING_SETS = ("calibration", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+#: the sets the model is fitted on: every blind-written set measured and reported before; not ``heldout9``
+TRAINING_SETS = ("calibration", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
+                 "heldout7", "heldout8")
 
 
 def training_questions(sets: Sequence[str] = TRAINING_SETS) -> list[dict]:
