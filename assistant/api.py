@@ -132,8 +132,9 @@ class Assistant:
         (the rules of :mod:`assistant.abstain`, then the likeness to known questions the paper does not answer,
         :meth:`DeclineModel.resembles_unanswerable`) — or ``None`` to answer.
 
-        In a conversation the off-topic model judges the question's own words (never the previous question's)
-        against ``hits``, the passages of the question read in context: "and what are its risks?" after a
+        In a conversation the off-topic model judges the question's own words (never the previous question's):
+        its nearest passages and known questions, and how well ``hits`` — the passages of the question read in
+        context — hold it: "and what are its risks?" after a
         question on blockchain meets blockchain's risks, while "Who painted the Mona Lisa?" stays far from every
         passage and near the questions people ask outside this field, so a conversation does not make it fit. A
         follow-up that says nothing by itself («و راهکارهای آن چیست؟») can still be declined.

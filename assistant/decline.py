@@ -38,8 +38,9 @@ threshold of its language the assistant declines it as off-topic. The coefficien
 scaling, the thresholds and the figures that chose them live in ``assistant/data/decline_model.json`` —
 the product never reads the question sets. On-topic questions the paper does not answer are the job of
 :mod:`assistant.abstain` (does the corpus hold the asked entity, quantity, term), which runs after, and of
-one more comparison with known questions: a question much nearer to the training sets' questions that the
-paper does *not* answer than to those it does (:meth:`DeclineModel.resembles_unanswerable`) — a survey's
+one more comparison with known questions: a question nearer to the training sets' questions that the paper
+does *not* answer than to those it does, by more than its language's threshold
+(:meth:`DeclineModel.resembles_unanswerable`) — a survey's
 sample size, the minister who led a programme, the ISO number to adopt, a programme's budget: what a
 conceptual paper never reports, however its words match the corpus — is declined as unanswerable. Its
 threshold per language lets through all but ``MAX_FALSE_UNANSWERABLE`` (evals.fit_decline) of the answerable
@@ -48,10 +49,13 @@ questions, each measured against the other sets' questions only.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
+
+logger = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "decline_model.json"
 REFERENCE_FILE = MODEL_FILE.with_name("decline_reference.npy")
@@ -60,9 +64,10 @@ UNANSWERABLE_FILE = MODEL_FILE.with_name("unanswerable_reference.npy")
 # closeness to known on-topic rather than off-topic questions
 FEATURES = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5", "corpus_cover",
             "corpus_cover_idf", "top3_cover", "top3_cover_idf", "english", "neighbours")
-# nearest questions averaged on each side. Out of fold, one fold per set (calibration to heldout6), off-topic
-# declined at <= 2 % false declines (fa / en): without the feature 0.948 / 0.971; K = 1: 0.990 / 0.996,
-# 3: 0.983 / 0.996, 5: 0.983 / 0.993, 10: 0.976 / 0.993 — 3, not 1, so that one stray neighbour does not decide
+# nearest questions averaged on each side (stored with the model). When chosen (out of fold, one fold per set,
+# calibration to heldout6), off-topic declined at <= 2 % false declines (fa / en): without the feature 0.948 /
+# 0.971; K = 1: 0.990 / 0.996, 3: 0.983 / 0.996, 5: 0.983 / 0.993, 10: 0.976 / 0.993 — 3, not 1, so that one
+# stray neighbour does not decide
 NEIGHBOURS = 3
 RELATIVE = ("sentence_top", "sentence_mean3", "content_top", "dense_top", "dense_mean5")
 
@@ -147,11 +152,12 @@ class QuestionReference:
     def __init__(self, members, others, k: int = NEIGHBOURS) -> None:
         import numpy as np
 
-        def unit_rows(vectors):
-            v = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        def unit_rows(vectors, width: int):
+            v = np.asarray(vectors, dtype=np.float32).reshape(-1, width)
             return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
-        self.members, self.others = unit_rows(members), unit_rows(others)
+        width = next((np.asarray(v).shape[-1] for v in (members, others) if len(v)), 0)
+        self.members, self.others = unit_rows(members, width), unit_rows(others, width)
         self.k = k
 
     @property
@@ -219,17 +225,24 @@ class DeclineModel:
         if not path.is_file():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        if list(data.get("features", [])) != list(FEATURES):
+        if list(data.get("features", [])) != list(FEATURES) or data.get("neighbours") != NEIGHBOURS:
             return None  # a model of other features: refit (python -m evals fit-decline)
+        reference = QuestionReference.load(path.with_name(REFERENCE_FILE.name))
+        if reference is None:
+            # without its known questions the model's strongest feature reads 0 for every question and
+            # declines answerable ones wholesale: no model rather than a wrong one
+            logger.warning("%s is missing: the off-topic model is off (python -m evals fit-decline)",
+                           path.with_name(REFERENCE_FILE.name))
+            return None
         return cls(data["weights"], data["bias"], data["mean"], data["scale"], data["thresholds"], data.get("about"),
-                   data.get("frame"), QuestionReference.load(path.with_name(REFERENCE_FILE.name)),
-                   QuestionReference.load(path.with_name(UNANSWERABLE_FILE.name)), data.get("unanswerable_thresholds"))
+                   data.get("frame"), reference, QuestionReference.load(path.with_name(UNANSWERABLE_FILE.name)),
+                   data.get("unanswerable_thresholds"))
 
     def save(self, path: Path = MODEL_FILE) -> None:
         data = {"features": list(FEATURES), "weights": self.weights, "bias": self.bias, "mean": self.mean,
                 "scale": self.scale, "thresholds": self.thresholds, "about": self.about,
                 "frame": {lang: sorted(words) for lang, words in self.frame.items()},
-                "unanswerable_thresholds": self.unanswerable_thresholds}
+                "unanswerable_thresholds": self.unanswerable_thresholds, "neighbours": NEIGHBOURS}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         if self.reference is not None:
             self.reference.save(path.with_name(REFERENCE_FILE.name))
@@ -249,7 +262,8 @@ class DeclineModel:
     def resembles_unanswerable(self, embedding, language: str) -> float | None:
         """How much nearer the question (its e5 query vector) is to known questions the paper does not answer
         than to ones it does, where that is above the language's threshold; ``None`` otherwise."""
-        if self.unanswerable is None or language not in self.unanswerable_thresholds:
+        if self.unanswerable is None or language not in self.unanswerable_thresholds \
+                or len(embedding) != self.unanswerable.dimension:
             return None
         closeness = self.unanswerable.closeness(embedding)
         return closeness if closeness > self.unanswerable_thresholds[language] else None

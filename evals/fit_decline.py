@@ -184,7 +184,8 @@ def unanswerable_thresholds(likeness: Sequence[float], questions: Sequence[dict]
     for lang in ("fa", "en"):
         answerable = sorted((v for v, q in zip(likeness, questions) if q["lang"] == lang
                              and _category(q) == "answerable"), reverse=True)
-        out[lang] = answerable[int(MAX_FALSE_UNANSWERABLE * len(answerable))]
+        if answerable:
+            out[lang] = answerable[int(MAX_FALSE_UNANSWERABLE * len(answerable))]
     return out
 
 
@@ -249,10 +250,11 @@ def main(store_dir: Path) -> dict:
     about["unanswerable_likeness"] = {
         "rule": f"decline as unanswerable above the {NEIGHBOURS}-nearest likeness that at most "
                 f"{MAX_FALSE_UNANSWERABLE} of the answerable questions exceed (each against the other sets)",
+        # answerable: MAX_FALSE_UNANSWERABLE by construction; unanswerable: each measured against the other sets
         "cross_validated_rates": {f"{lang}_{cat}_declined": round(sum(
             v > limits[lang] for v, q in zip(likeness, on_questions) if q["lang"] == lang and _category(q) == cat)
             / max(1, sum(q["lang"] == lang and _category(q) == cat for q in on_questions)), 3)
-            for lang in ("fa", "en") for cat in ("answerable", "unanswerable")},
+            for lang in limits for cat in ("answerable", "unanswerable")},
         "reference": f"{sum(unanswerable)} unanswerable and {len(unanswerable) - sum(unanswerable)} answerable "
                      "questions (unanswerable_reference.npy)"}
     known = QuestionReference([v for v, u in zip(on_vectors, unanswerable) if u],

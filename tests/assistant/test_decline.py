@@ -33,8 +33,32 @@ def test_the_shipped_model_carries_its_known_questions(tmp_path):
     again = QuestionReference.load(tmp_path / "ref.npy")
     assert again is not None and again.members.shape == reference.members.shape
     probe = reference.members[0]
-    assert abs(again.closeness(probe) - reference.closeness(probe)) < 1e-2  # stored as float16
+    assert abs(again.closeness(probe) - reference.closeness(probe)) < 1e-3  # stored as float16
     assert reference.closeness([1.0, 0.0]) == 0.0  # another model's vector: no evidence either way
+
+
+def test_the_shipped_model_carries_the_questions_the_paper_does_not_answer():
+    model = DeclineModel.load()
+    assert model is not None and model.unanswerable is not None and model.unanswerable.dimension == 384
+    assert len(model.unanswerable.members) > 300 and len(model.unanswerable.others) > 800
+    assert set(model.unanswerable_thresholds) == {"fa", "en"}
+
+
+def test_a_model_without_its_known_questions_is_not_used(tmp_path):
+    """Its strongest feature would read 0 for every question: no off-topic model rather than a wrong one."""
+    (tmp_path / MODEL_FILE.name).write_text(MODEL_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    assert DeclineModel.load(tmp_path / MODEL_FILE.name) is None
+
+
+def test_likeness_to_unanswerable_questions_needs_the_threshold_and_the_models_size():
+    known = QuestionReference([[1.0, 0.0]], [[0.0, 1.0]], k=1)
+    model = DeclineModel([0.0] * len(FEATURES), 0.0, [0.0] * len(FEATURES), [1.0] * len(FEATURES), {"en": 0.5},
+                         unanswerable=known, unanswerable_thresholds={"en": 0.1})
+    assert model.resembles_unanswerable([1.0, 0.2], "en") is not None   # near the unanswerable question
+    assert model.resembles_unanswerable([0.2, 1.0], "en") is None       # near the answerable one
+    assert model.resembles_unanswerable([1.0, 0.2], "fa") is None       # no threshold for the language
+    assert model.resembles_unanswerable([1.0, 0.2, 0.0], "en") is None  # another model's vector
+    assert QuestionReference([[1.0, 0.0]], []).closeness([1.0, 0.0]) == 0.0  # one side empty: no evidence
 
 
 def test_questions_about_this_paper_are_nearer_the_on_topic_questions(paper_assistant):

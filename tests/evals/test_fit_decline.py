@@ -1,6 +1,6 @@
 """The off-topic model's fitting (``python -m evals fit-decline``): folds and the nearest-questions feature."""
 from assistant.decline import FEATURES
-from evals.fit_decline import TRAINING_SETS, group, with_neighbours
+from evals.fit_decline import TRAINING_SETS, group, unanswerable_likeness, unanswerable_thresholds, with_neighbours
 
 
 def test_the_newest_held_out_set_is_never_fitted_on():
@@ -25,3 +25,14 @@ def test_a_question_never_meets_its_own_set_nor_the_fold_being_predicted():
     unit = np.array([[0.9, 0.1], [0.1, 0.9]]) / np.linalg.norm([0.9, 0.1])
     assert abs(left[0][col] - float(unit[0] @ [1.0, 0.0] - unit[1] @ [1.0, 0.0])) < 1e-5
     assert all(row[:col] == [0.0] * col for row in left)
+
+
+def test_the_likeness_to_unanswerable_questions_is_measured_against_the_other_sets():
+    """Set a's questions meet only set b's, and the threshold lets the answerable questions through."""
+    embeddings = [[1.0, 0.0], [0.0, 1.0], [0.9, 0.1], [0.1, 0.9]]
+    unanswerable = [True, False, True, False]
+    likeness = unanswerable_likeness(embeddings, unanswerable, ["a", "a", "b", "b"])
+    assert likeness[0] > 0 > likeness[1] and likeness[2] > 0 > likeness[3]
+    questions = [{"lang": "en", "type": "detail", "should_abstain": u} for u in unanswerable]
+    limits = unanswerable_thresholds(likeness, questions)
+    assert set(limits) == {"en"} and max(likeness[1], likeness[3]) <= limits["en"] < min(likeness[0], likeness[2])
