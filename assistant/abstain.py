@@ -244,6 +244,22 @@ def begins_a_word(name: str, words: list[str]) -> bool:
     return i < len(words) and words[i].startswith(stem)
 
 
+_ROMANISATION = (("gh", "q"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("aa", "a"), ("w", "v"))
+
+
+def spelling_key(name: str) -> str:
+    """A Latin spelling of a Persian name with the common romanisation variants folded (غ/ق as gh or q, و as
+    ou, oo or u, ی as ee or i, آ as aa or a, و as w or v, doubled letters), so that two spellings meet.
+
+    >>> spelling_key("Taqva") == spelling_key("Taghva"), spelling_key("Mousavi") == spelling_key("Musavi")
+    (True, True)
+    """
+    key = name.lower()
+    for variant, folded in _ROMANISATION:
+        key = key.replace(variant, folded)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
 def _without_citations(text: str) -> str:
     return _CITATION.sub(" ", text)
 
@@ -270,6 +286,7 @@ class AbstentionRule:
         self.years = set(years) if years is not None else None
         self.numbers = set(numbers) if numbers is not None else None
         self.authors = sorted(set(authors))
+        self.author_keys = sorted({spelling_key(a) for a in self.authors})
         self.name_rule = name_rule and bool(self.latin_words)
         self._present: dict[TermPair, bool] = {}
 
@@ -305,11 +322,13 @@ class AbstentionRule:
             # a name the term lists know was looked for in both languages just above
             known = sorted({w for p in mentioned for form in (*p.en, *p.exact) for w in form.lower().split()})
             names = capitalised_names(question)
-            found = {n.position for n in names
-                     if begins_a_word(n.text, self.latin_words) or begins_a_word(n.text, known)}
+            # a cited author in another romanisation ("Taqva" for "Taghva") is a cited author
+            people = {n.position for n in names if begins_a_word(n.text, self.authors)
+                      or begins_a_word(spelling_key(n.text), self.author_keys)}
+            found = people | {n.position for n in names
+                              if begins_a_word(n.text, self.latin_words) or begins_a_word(n.text, known)}
             # a word beside an author the corpus cites belongs to that author's name, in another spelling
             # ("Hasan Danaeefard", "Danaei Fard"); not across a possessive ("Singapore's GovTech")
-            people = {n.position for n in names if begins_a_word(n.text, self.authors)}
             by_position = {n.position: n for n in names}
             absent = [n.text for n in names if n.position not in found
                       and not (n.position - 1 in people and not by_position[n.position - 1].possessive)

@@ -59,6 +59,13 @@ def test_a_capitalised_name_the_corpus_never_begins_a_word_with_is_declined(rule
     assert not decide(rule, "تجربه شهروندان استونی چیست؟", "fa").abstain
 
 
+def test_a_cited_author_in_another_romanisation_is_a_cited_author():
+    """"Taqva" and "Taghva" are one Persian name (تقوا); an unknown name stays unknown."""
+    rule = corpus_rule(CORPUS + ["Cloud computing in state-owned enterprises (Taghva et al., 2020)."])
+    assert not rule.decide("In which journal did Taqva and colleagues publish?", "en", CORPUS).abstain
+    assert rule.decide("In which journal did Kowsari and colleagues publish?", "en", CORPUS).abstain
+
+
 def test_asked_quantity_kinds():
     assert asked_quantity("What share of households use the app?")[0] == "share"
     assert asked_quantity("How much did the city invest?")[0] == "money"
