@@ -118,23 +118,29 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
     return vectors, asked, embeddings
 
 
-def with_neighbours(x: Sequence[Sequence[float]], embeddings: Sequence[Sequence[float]], on_topic: Sequence[bool],
-                    groups: Sequence[str], left_out: str | None = None) -> list[list[float]]:
-    """``x`` with each question's ``neighbours`` measured against the questions of the *other* groups (its own
-    set's questions were written by the same writers, to the same instructions), and of no group
-    ``left_out`` (the cross-validation fold being predicted)."""
+def against_other_sets(embeddings: Sequence[Sequence[float]], members: Sequence[bool], groups: Sequence[str],
+                       left_out: str | None = None) -> list[float]:
+    """Each question's :meth:`QuestionReference.closeness` to the ``members`` rather than the other questions of
+    the *other* groups (its own set's questions were written by the same writers, to the same instructions), and
+    of no group ``left_out`` (the cross-validation fold being predicted)."""
     import numpy as np
 
-    e = np.asarray(embeddings, dtype=np.float32)
-    e /= np.linalg.norm(e, axis=1, keepdims=True)
-    on, grp = np.asarray(on_topic), np.asarray(groups)
-    col = FEATURES.index("neighbours")
-    out = []
-    for i, row in enumerate(x):
-        usable = (grp != grp[i]) & (grp != left_out)
-        reference = QuestionReference(e[usable & on], e[usable & ~on], NEIGHBOURS)
-        out.append([*row[:col], reference.closeness(e[i]), *row[col + 1:]])
+    e, mem, grp = np.asarray(embeddings, dtype=np.float32), np.asarray(members), np.asarray(groups)
+    out = [0.0] * len(e)
+    for g in sorted(set(groups)):
+        usable = (grp != g) & (grp != left_out)
+        reference = QuestionReference(e[usable & mem], e[usable & ~mem], NEIGHBOURS)
+        for i in np.flatnonzero(grp == g):
+            out[i] = reference.closeness(e[i])
     return out
+
+
+def with_neighbours(x: Sequence[Sequence[float]], embeddings: Sequence[Sequence[float]], on_topic: Sequence[bool],
+                    groups: Sequence[str], left_out: str | None = None) -> list[list[float]]:
+    """``x`` with each question's ``neighbours`` measured by :func:`against_other_sets`."""
+    col = FEATURES.index("neighbours")
+    closeness = against_other_sets(embeddings, on_topic, groups, left_out)
+    return [[*row[:col], c, *row[col + 1:]] for row, c in zip(x, closeness)]
 
 
 def _category(q: dict) -> str:
@@ -158,22 +164,6 @@ def _thresholds(probs: Sequence[float], questions: Sequence[dict]) -> dict[str, 
         reaching = [t for t in allowed if recall[t] == best]
         low = max((p for p in offtopic if p < min(reaching)), default=0.0) if reaching else 0.0
         out[lang] = (low + max(reaching)) / 2 if reaching else 0.0
-    return out
-
-
-def unanswerable_likeness(embeddings: Sequence[Sequence[float]], unanswerable: Sequence[bool],
-                          groups: Sequence[str]) -> list[float]:
-    """Each on-topic question's closeness to the known unanswerable rather than answerable questions of the
-    *other* sets (:class:`assistant.decline.QuestionReference`)."""
-    import numpy as np
-
-    e, una, grp = np.asarray(embeddings, dtype=np.float32), np.asarray(unanswerable), np.asarray(groups)
-    out = [0.0] * len(e)
-    for g in sorted(set(groups)):
-        other = grp != g
-        reference = QuestionReference(e[other & una], e[other & ~una], NEIGHBOURS)
-        for i in np.flatnonzero(grp == g):
-            out[i] = reference.closeness(e[i])
     return out
 
 
@@ -245,7 +235,8 @@ def main(store_dir: Path) -> dict:
     on_questions = [q for q in questions if _category(q) != "offtopic"]
     on_vectors = [v for v, on in zip(e, on_topic) if on]
     unanswerable = [_category(q) == "unanswerable" for q in on_questions]
-    likeness = unanswerable_likeness(on_vectors, unanswerable, [group(q) for q in on_questions])
+    # each question's closeness to the known unanswerable rather than answerable questions of the other sets
+    likeness = against_other_sets(on_vectors, unanswerable, [group(q) for q in on_questions])
     limits = unanswerable_thresholds(likeness, on_questions)
     about["unanswerable_likeness"] = {
         "rule": f"decline as unanswerable above the {NEIGHBOURS}-nearest likeness that at most "

@@ -1,6 +1,6 @@
 """The off-topic model's fitting (``python -m evals fit-decline``): folds and the nearest-questions feature."""
 from assistant.decline import FEATURES
-from evals.fit_decline import TRAINING_SETS, group, unanswerable_likeness, unanswerable_thresholds, with_neighbours
+from evals.fit_decline import TRAINING_SETS, against_other_sets, group, unanswerable_thresholds, with_neighbours
 
 
 def test_the_newest_held_out_set_is_never_fitted_on():
@@ -31,7 +31,7 @@ def test_the_likeness_to_unanswerable_questions_is_measured_against_the_other_se
     """Set a's questions meet only set b's, and the threshold lets the answerable questions through."""
     embeddings = [[1.0, 0.0], [0.0, 1.0], [0.9, 0.1], [0.1, 0.9]]
     unanswerable = [True, False, True, False]
-    likeness = unanswerable_likeness(embeddings, unanswerable, ["a", "a", "b", "b"])
+    likeness = against_other_sets(embeddings, unanswerable, ["a", "a", "b", "b"])
     assert likeness[0] > 0 > likeness[1] and likeness[2] > 0 > likeness[3]
     questions = [{"lang": "en", "type": "detail", "should_abstain": u} for u in unanswerable]
     limits = unanswerable_thresholds(likeness, questions)
