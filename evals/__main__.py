@@ -1,4 +1,4 @@
-"""``python -m evals run|answers|repair|fit-decline``: the evaluation commands (see docs/evals.md)."""
+"""``python -m evals run|answers|repair|fit-decline|fit-fusion``: the evaluation commands (see docs/evals.md)."""
 from __future__ import annotations
 
 import argparse
@@ -32,10 +32,11 @@ def main(argv: Iterable[str] | None = None) -> int:
                    help="score the RTL repair against its baseline (options: python -m evals.repair_metrics -h)")
     a = sub.add_parser("answers", help="answer-level figures (declines, first sentence, signposting, English)")
     a.add_argument("--set", dest="set_name", default="heldout",
-                   choices=[*(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)), "calibration", "dev"])
+                   choices=[*(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10)), "calibration", "dev"])
     a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")
     a.add_argument("--out", type=Path, default=DEFAULT_OUT)
     sub.add_parser("fit-decline", help="fit assistant/data/decline_model.json on the blind sets already reported")
+    sub.add_parser("fit-fusion", help="fit assistant/data/fusion_weights.json on the blind sets already reported")
     args, rest = parser.parse_known_args(argv)
     if args.cmd == "repair":
         from evals import repair_metrics
@@ -46,6 +47,12 @@ def main(argv: Iterable[str] | None = None) -> int:
         from evals import fit_decline
 
         print(json.dumps(fit_decline.main(WORK_DIR / "paper"), ensure_ascii=False, indent=1))
+        return 0
+    if args.cmd == "fit-fusion":
+        from evals import fit_fusion
+
+        result = fit_fusion.main(WORK_DIR / "paper")
+        print(json.dumps({k: {kk: vv for kk, vv in v.items()} for k, v in result["profiles"].items()}, indent=1))
         return 0
     if args.cmd == "answers":
         from evals import answer_eval

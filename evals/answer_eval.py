@@ -13,7 +13,7 @@ and reports, per language and per kind of question:
   ``evals/data/signposting.json``; matched on the Persian text);
 * **English** — for English questions, the share of answer sentences written in English.
 
-The sets (``evals/data/``): ``heldout.jsonl`` … ``heldout9.jsonl`` were written blind
+The sets (``evals/data/``): ``heldout.jsonl`` … ``heldout10.jsonl`` were written blind
 (writers saw randomly drawn passages, or only the field) and are for reporting only (the first was run three
 times in the session that built the decline model; the later ones were written later, each on a fresh draw,
 before the changes they measure); the calibration files (also
@@ -39,6 +39,7 @@ SETS = {
     "heldout7": ["heldout7.jsonl"],
     "heldout8": ["heldout8.jsonl"],
     "heldout9": ["heldout9.jsonl"],
+    "heldout10": ["heldout10.jsonl"],
     "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
                     "calibration.jsonl", "calibration2_answers.jsonl", "calibration2_decline.jsonl",
                     "calibration3_decline.jsonl"],
