@@ -1,12 +1,17 @@
 """Weighted reciprocal-rank fusion: the one joiner of ranked lists (Cormack et al., 2009).
 
 A passage at rank ``r`` of a list with weight ``w`` scores ``w / (k + r)``; its fused score is the sum
-over the lists. ``k`` is ``Settings.rrf_k`` (60, the paper's value; not tuned here).
+over the lists. ``k`` is ``Settings.rrf_k`` (60, the paper's value; not tuned here). The weights come from a
+:class:`FittedFusion` (``assistant/data/fusion_weights.json``, ``python -m evals fit-fusion``): one profile per
+question language and kind (a summary request or not), learned from the blind-written question sets.
 """
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Mapping
 
 from indexer.store import Passage
 
@@ -63,3 +68,49 @@ class WeightedRRF:
                     hit.lexical, hit.lexical_rank = score, rank
                 hit.score += ranked.weight / (self.k + rank)
         return sorted(fused.values(), key=lambda h: -h.score)
+
+
+@dataclass(frozen=True)
+class FusionProfile:
+    """The weight of each ranked list (by retriever name) and of the summary lift, for one kind of question."""
+
+    weights: Mapping[str, float]
+    summary_lift: float
+
+
+@dataclass(frozen=True)
+class FittedFusion:
+    """Fusion profiles fitted on the blind-written question sets (``python -m evals fit-fusion``), keyed
+    ``"<language>"`` and ``"<language>-summary"`` (a summary request, :func:`assistant.rank_steps.is_summary_request`).
+
+    >>> f = FittedFusion({"en": FusionProfile({"dense": 1.0, "english-dense": 3.0}, 0.0)})
+    >>> f.weight("en", False, "english-dense"), f.weight("en", True, "english-dense"), f.weight("fa", False, "dense")
+    (3.0, None, None)
+    """
+
+    profiles: Mapping[str, FusionProfile]
+
+    def profile(self, language: str, summary: bool) -> FusionProfile | None:
+        return self.profiles.get(f"{language}-summary" if summary else language)
+
+    def weight(self, language: str, summary: bool, retriever: str) -> float | None:
+        """The fitted weight of one list for this kind of question; None where no profile has it."""
+        profile = self.profile(language, summary)
+        return None if profile is None else profile.weights.get(retriever)
+
+    @classmethod
+    def load(cls, path: Path | str) -> "FittedFusion | None":
+        """The profiles of a fit file; None (and a log line) when the file is missing or malformed."""
+        path = Path(path)
+        if not path.is_file():
+            if str(path) not in ("", "."):
+                logging.getLogger(__name__).warning("no fitted fusion weights at %s: using the settings' weights", path)
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls({key: FusionProfile({k: float(v) for k, v in p["weights"].items()}, float(p["summary_lift"]))
+                        for key, p in data["profiles"].items()})
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            logging.getLogger(__name__).warning("unreadable fusion weights %s (%s): using the settings' weights",
+                                                path, exc)
+            return None

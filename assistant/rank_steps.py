@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.fusion import Hit
+from assistant.fusion import FittedFusion, Hit
 from assistant.retrievers import Query
 
 
@@ -69,14 +69,20 @@ class SummarySectionLift:
     A request to summarise a theme is answered by a section and its subsections, while the fused ranking
     favours the one passage most like the question (often the section's opening) and the abstract and
     introduction that mention every theme. The passages under the parent of the best passage's section —
-    so a subsection's siblings count too — are fused once more as one list (``weight``), in their order.
+    so a subsection's siblings count too — are fused once more as one list, in their order, weighted by the
+    fitted profile's ``summary_lift`` for the question's language, else by ``weight``.
     """
 
     weight: float
     rrf_k: int
+    fitted: FittedFusion | None = None
 
     def run(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
-        if self.weight <= 0 or not is_summary_request(query.text):
+        if not is_summary_request(query.text):
+            return hits
+        profile = self.fitted.profile(query.language, True) if self.fitted else None
+        weight = profile.summary_lift if profile else self.weight
+        if weight <= 0:
             return hits
         top = next((h for h in hits if not h.passage.is_record), None)
         if top is None:
@@ -86,7 +92,7 @@ class SummarySectionLift:
         same = [h for h in hits if not h.passage.is_record
                 and (h.passage.metadata.get("section_path", "") + "\n").startswith(parent + "\n")]
         for rank, hit in enumerate(same, start=1):
-            hit.score += self.weight / (self.rrf_k + rank)
+            hit.score += weight / (self.rrf_k + rank)
         return sorted(hits, key=lambda h: -h.score)
 
 

@@ -14,15 +14,16 @@
            ├─ citation ────────┤
            └─ linked-work ─────┘
 
-Which retrievers run is ``Settings.retrievers``; each list's weight is the setting ``<name>_weight``
-(``translated`` has one per question language); a retriever whose weight is 0, or that does not apply to
-the question (:meth:`assistant.retrievers.Retriever.applies`), adds no list.
+Which retrievers run is ``Settings.retrievers``; each list's weight is the fitted profile's for the question's
+language and kind (:class:`assistant.fusion.FittedFusion`, ``Settings.fusion_weights``), else the setting
+``<name>_weight`` (``translated`` has one per question language); a retriever whose weight is 0, or that does not
+apply to the question (:meth:`assistant.retrievers.Retriever.applies`), adds no list.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.fusion import Hit, RankedList, WeightedRRF
+from assistant.fusion import FittedFusion, Hit, RankedList, WeightedRRF
 from assistant.rank_steps import (
     LinkedWorkFirst,
     OwnLanguageSlot,
@@ -41,8 +42,14 @@ __all__ = ["YEAR", "EmptyStoreError", "Hit", "HybridRetriever", "RetrievalPipeli
            "is_summary_request"]
 
 
-def list_weight(settings: Settings, retriever: Retriever, query: Query) -> float:
-    """The weight of ``retriever``'s list for this question (a field of :class:`Settings`)."""
+def list_weight(settings: Settings, retriever: Retriever, query: Query,
+                fitted: FittedFusion | None = None) -> float:
+    """The weight of ``retriever``'s list for this question: the fitted profile's for its language and kind,
+    else a field of :class:`Settings`."""
+    if fitted is not None:
+        weight = fitted.weight(query.language, is_summary_request(query.text), retriever.name)
+        if weight is not None:
+            return weight
     key = getattr(retriever, "weight_key", None)
     name = key(query) if key else retriever.name.replace("-", "_") + "_weight"
     return float(getattr(settings, name))
@@ -56,6 +63,7 @@ class RetrievalPipeline:
     retrievers: tuple[Retriever, ...]
     joiner: WeightedRRF
     steps: tuple[RankStep, ...]
+    fitted: FittedFusion | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RetrievalPipeline":
@@ -63,17 +71,18 @@ class RetrievalPipeline:
         unknown = [n for n in names if n not in RETRIEVERS]
         if unknown:
             raise ValueError(f"unknown retrievers {unknown} in settings.retrievers (known: {', '.join(RETRIEVERS)})")
+        fitted = FittedFusion.load(settings.fusion_weights) if str(settings.fusion_weights) else None
         return cls(settings, tuple(RETRIEVERS[n]() for n in names), WeightedRRF(settings.rrf_k),
                    (RecordPenalty(settings.reference_penalty),
-                    SummarySectionLift(settings.summary_section_weight, settings.rrf_k),
+                    SummarySectionLift(settings.summary_section_weight, settings.rrf_k, fitted),
                     LinkedWorkFirst(settings.linked_work_slots),
-                    OwnLanguageSlot(settings.own_language_dense_rank)))
+                    OwnLanguageSlot(settings.own_language_dense_rank)), fitted)
 
     def lists(self, query: Query, n: int) -> list[RankedList]:
         """Each applicable retriever's ranked list (``n`` candidates) with its weight."""
         out = []
         for retriever in self.retrievers:
-            weight = list_weight(self.settings, retriever, query)
+            weight = list_weight(self.settings, retriever, query, self.fitted)
             if weight > 0 and retriever.applies(query):
                 ranking = retriever.run(query, n)
                 if ranking:

@@ -1,7 +1,7 @@
 """Fit the decline model (``assistant/data/decline_model.json``): ``python -m evals fit-decline``.
 
 Training questions (:data:`TRAINING_SETS`) are every set written blind that has already been measured and
-reported — the calibration sets, the dev split and the held-out sets up to ``heldout8`` — never the newest
+reported — the calibration sets, the dev split and the held-out sets up to ``heldout9`` — never the newest
 held-out set, which is measured once before and once after a change: answerable questions against off-topic
 ones. The off-topic side includes ``calibration3_decline.jsonl``: 98 questions from neighbouring academic
 fields (political theory, international relations, constitutional law, economics, organisation theory …) and
@@ -39,9 +39,9 @@ L2 = 1.0
 MAX_FALSE_UNANSWERABLE = 0.01
 
 
-#: the sets the model is fitted on: every blind-written set measured and reported before; not ``heldout9``
+#: the sets the model is fitted on: every blind-written set measured and reported before; not ``heldout10``
 TRAINING_SETS = ("calibration", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-                 "heldout7", "heldout8")
+                 "heldout7", "heldout8", "heldout9")
 
 
 def training_questions(sets: Sequence[str] = TRAINING_SETS) -> list[dict]:
@@ -79,7 +79,8 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
     shipped reference's; :func:`with_neighbours` replaces it.
 
     Cached in ``.kb-evals/decline_features.jsonl`` (beside the evaluation's stores) keyed by the question,
-    its language's frame words, the store's version and the source of the code that measures the features,
+    its language's frame words, the store's version, the source of the code that measures the features and the
+    fitted fusion weights (:mod:`evals.fit_fusion`),
     so a refit recomputes only what changed; a line cut short by an interrupted run is ignored.
     """
     import hashlib
@@ -100,7 +101,9 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
                 continue
     code = hashlib.sha1(b"".join(Path(m.__file__ or "").read_bytes()
                                  for m in (assistant.decline, assistant.question_evidence))).hexdigest()
-    version = [str(bot.retriever.state.get("version")), code]
+    fusion = bot.settings.fusion_weights   # the features read the hits, which the fitted fusion weights rank
+    fused = hashlib.sha1(fusion.read_bytes()).hexdigest() if fusion.is_file() else ""
+    version = [str(bot.retriever.state.get("version")), code, fused]
     vectors, asked = [], []
     embeddings = [list(bot.embedder.get_query_embedding(q["question"])) for q in questions]
     with cache_file.open("a", encoding="utf-8") as fh:

@@ -45,6 +45,10 @@ class Settings:
                        "section,citation,linked-work")
     top_k: int = 5
     candidate_k: int = 30
+    # the lists' weights and the summary lift per question language and kind, fitted on the blind-written sets
+    # (`python -m evals fit-fusion`, docs/evals.md); where the file lacks a list or a kind of question, or this
+    # path is empty or missing, the `<name>_weight` fields below (hand-chosen on the early calibration sets)
+    fusion_weights: Path = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"
     rrf_k: int = 60
     dense_weight: float = 1.0
     # passages ranked by their best sentence, either edition (indexer/sentence_view.py); 1.0 on the blind

@@ -1,7 +1,7 @@
 """Hybrid retrieval over the real paper store: the cross-language dense view."""
 from __future__ import annotations
 
-from assistant.retrieval import HybridRetriever
+from assistant.retrieval import HybridRetriever, list_weight
 
 
 def test_cross_language_view_ranks_only_passages_of_ideas_in_the_other_language(paper_store):
@@ -37,7 +37,34 @@ def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store)
         parent = hits[0].passage.metadata["section_path"].split("\n")[:-1]
         return sum(h.passage.metadata["section_path"].split("\n")[:len(parent)] == parent for h in hits)
 
-    assert inside(paper_store) >= 4 > inside(paper_store.replace(summary_section_weight=0))
+    # the shipped (fitted) weights gather it; so does the lift alone over the hand weights, and without it they do not
+    hand = paper_store.replace(fusion_weights="")
+    assert inside(paper_store) >= 4
+    assert inside(hand) >= 4 > inside(hand.replace(summary_section_weight=0))
+
+
+def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store):
+    # each list's weight is the fitted profile's for the question's language and kind; a list the profile
+    # lacks (citation: too few training questions) keeps the setting's weight; no file: the settings alone
+    from assistant.retrievers import Query
+
+    fitted = HybridRetriever(paper_store)
+    profiles = fitted.pipeline.fitted.profiles
+    assert set(profiles) == {"en", "en-summary", "fa", "fa-summary"}
+    weights = {}
+    for question in ("How does Estonia use digital identity?", "Summarise the part on smart leadership.",
+                     "استونی چگونه از هویت دیجیتال استفاده می‌کند؟"):
+        query = Query.of(question, fitted)
+        weights[question] = {r.name: list_weight(paper_store, r, query, fitted.pipeline.fitted)
+                             for r in fitted.pipeline.retrievers}
+    english, summary, persian = weights.values()
+    assert english["english-dense"] == profiles["en"].weights["english-dense"]
+    assert summary["english-dense"] == profiles["en-summary"].weights["english-dense"]
+    assert persian["dense"] == profiles["fa"].weights["dense"]
+    assert english["citation"] == paper_store.citation_weight
+    unfitted = HybridRetriever(paper_store.replace(fusion_weights=""))
+    assert unfitted.pipeline.fitted is None
+    assert list_weight(paper_store, fitted.pipeline.retrievers[0], Query.of("x", unfitted)) == paper_store.dense_weight
 
 
 def test_acknowledgements_answer_only_questions_about_thanks(paper_store):
@@ -50,3 +77,13 @@ def test_acknowledgements_answer_only_questions_about_thanks(paper_store):
 
     assert "تقدیر و تشکر" not in headings("Which sources does the paper cite on remote medical consultation in health centres?")
     assert headings("نویسنده از کدام مرکز برای حمایت مالی قدردانی کرده است؟")[0] == "تقدیر و تشکر"
+
+
+def test_a_missing_or_malformed_fit_file_leaves_the_settings_weights(tmp_path, caplog):
+    from assistant.fusion import FittedFusion
+
+    bad = tmp_path / "fusion.json"
+    bad.write_text('{"profiles": {"en": {"weights": {"dense": "x"}}}}', encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert FittedFusion.load(bad) is None and FittedFusion.load(tmp_path / "absent.json") is None
+    assert "unreadable fusion weights" in caplog.text and "no fitted fusion weights" in caplog.text
