@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from indexer.store import Passage
 
@@ -70,20 +71,21 @@ class WeightedRRF:
         return sorted(fused.values(), key=lambda h: -h.score)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FusionProfile:
-    """The weight of each ranked list (by retriever name) and of the summary lift, for one kind of question."""
+    """The weight of each ranked list (by retriever name) for one kind of question, and for a summary request
+    the weight of the summary lift (:class:`assistant.rank_steps.SummarySectionLift`)."""
 
     weights: Mapping[str, float]
-    summary_lift: float
+    summary_lift: float = 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FittedFusion:
     """Fusion profiles fitted on the blind-written question sets (``python -m evals fit-fusion``), keyed
     ``"<language>"`` and ``"<language>-summary"`` (a summary request, :func:`assistant.rank_steps.is_summary_request`).
 
-    >>> f = FittedFusion({"en": FusionProfile({"dense": 1.0, "english-dense": 3.0}, 0.0)})
+    >>> f = FittedFusion({"en": FusionProfile({"dense": 1.0, "english-dense": 3.0})})
     >>> f.weight("en", False, "english-dense"), f.weight("en", True, "english-dense"), f.weight("fa", False, "dense")
     (3.0, None, None)
     """
@@ -99,18 +101,26 @@ class FittedFusion:
         return None if profile is None else profile.weights.get(retriever)
 
     @classmethod
-    def load(cls, path: Path | str) -> "FittedFusion | None":
-        """The profiles of a fit file; None (and a log line) when the file is missing or malformed."""
-        path = Path(path)
-        if not path.is_file():
-            if str(path) not in ("", "."):
-                logging.getLogger(__name__).warning("no fitted fusion weights at %s: using the settings' weights", path)
-            return None
+    def load(cls, path: Path, retrievers: Collection[str]) -> "FittedFusion | None":
+        """The profiles of a fit file, whose lists must be among ``retrievers`` and whose weights finite and
+        ≥ 0; None, with a warning in the log, when the file is missing or is not such a file."""
+        log = logging.getLogger(__name__)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls({key: FusionProfile({k: float(v) for k, v in p["weights"].items()}, float(p["summary_lift"]))
-                        for key, p in data["profiles"].items()})
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            logging.getLogger(__name__).warning("unreadable fusion weights %s (%s): using the settings' weights",
-                                                path, exc)
+            profiles = {key: FusionProfile({k: float(v) for k, v in p["weights"].items()},
+                                           float(p.get("summary_lift", 0.0)))
+                        for key, p in data["profiles"].items()}
+        except FileNotFoundError:
+            log.warning("no fitted fusion weights at %s: using the settings' weights", path)
             return None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning("unreadable fusion weights %s (%s): using the settings' weights", path, exc)
+            return None
+        for key, profile in profiles.items():
+            unknown = set(profile.weights) - set(retrievers)
+            values = [*profile.weights.values(), profile.summary_lift]
+            if unknown or not all(math.isfinite(v) and v >= 0 for v in values):
+                log.warning("fusion weights %s, profile %s: %s; using the settings' weights", path, key,
+                            f"unknown lists {sorted(unknown)}" if unknown else "a weight that is not finite and >= 0")
+                return None
+        return cls(profiles)

@@ -22,6 +22,7 @@ apply to the question (:meth:`assistant.retrievers.Retriever.applies`), adds no 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from assistant.fusion import FittedFusion, Hit, RankedList, WeightedRRF
 from assistant.rank_steps import (
@@ -71,7 +72,8 @@ class RetrievalPipeline:
         unknown = [n for n in names if n not in RETRIEVERS]
         if unknown:
             raise ValueError(f"unknown retrievers {unknown} in settings.retrievers (known: {', '.join(RETRIEVERS)})")
-        fitted = FittedFusion.load(settings.fusion_weights) if str(settings.fusion_weights) else None
+        off = settings.fusion_weights == Path("")   # "" in a setting: the settings' weights alone
+        fitted = None if off else FittedFusion.load(settings.fusion_weights, RETRIEVERS)
         return cls(settings, tuple(RETRIEVERS[n]() for n in names), WeightedRRF(settings.rrf_k),
                    (RecordPenalty(settings.reference_penalty),
                     SummarySectionLift(settings.summary_section_weight, settings.rrf_k, fitted),

@@ -80,7 +80,7 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
 
     Cached in ``.kb-evals/decline_features.jsonl`` (beside the evaluation's stores) keyed by the question,
     its language's frame words, the store's version, the source of the code that measures the features and the
-    fitted fusion weights (:mod:`evals.fit_fusion`),
+    fusion profile that ranks its passages (:func:`fusion_key`),
     so a refit recomputes only what changed; a line cut short by an interrupted run is ignored.
     """
     import hashlib
@@ -101,15 +101,13 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
                 continue
     code = hashlib.sha1(b"".join(Path(m.__file__ or "").read_bytes()
                                  for m in (assistant.decline, assistant.question_evidence))).hexdigest()
-    fusion = bot.settings.fusion_weights   # the features read the hits, which the fitted fusion weights rank
-    fused = hashlib.sha1(fusion.read_bytes()).hexdigest() if fusion.is_file() else ""
-    version = [str(bot.retriever.state.get("version")), code, fused]
+    version = [str(bot.retriever.state.get("version")), code]
     vectors, asked = [], []
     embeddings = [list(bot.embedder.get_query_embedding(q["question"])) for q in questions]
     with cache_file.open("a", encoding="utf-8") as fh:
         for q in questions:
             words = sorted(frame.get(q["lang"], []))
-            key = hashlib.sha1(json.dumps([q["question"], words, version],
+            key = hashlib.sha1(json.dumps([q["question"], words, version, fusion_key(bot, q["question"])],
                                           ensure_ascii=False).encode()).hexdigest()
             if key not in cache:
                 vector = bot.evidence(q["question"], frame=frozenset(words)).vector()
@@ -119,6 +117,23 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
             vectors.append(cache[key]["vector"])
             asked.append(cache[key]["asked"])
     return vectors, asked, embeddings
+
+
+def fusion_key(bot, question: str) -> list:
+    """The weights that rank this question's passages — each list's and the summary lift, as the pipeline uses
+    them (:func:`assistant.retrieval.list_weight`, :mod:`evals.fit_fusion`): the features read the hits, so a
+    refit of the fusion weights recomputes the features of the questions whose weights changed."""
+    from assistant.rank_steps import is_summary_request
+    from assistant.retrieval import list_weight
+    from assistant.retrievers import Query
+
+    pipeline = bot.retriever.pipeline
+    query = Query.of(question, bot.retriever)
+    weights = [[r.name, list_weight(pipeline.settings, r, query, pipeline.fitted)] for r in pipeline.retrievers]
+    profile = pipeline.fitted.profile(query.language, True) if pipeline.fitted else None
+    lift = (profile.summary_lift if profile else pipeline.settings.summary_section_weight) \
+        if is_summary_request(question) else None
+    return [weights, lift]
 
 
 def against_other_sets(embeddings: Sequence[Sequence[float]], members: Sequence[bool], groups: Sequence[str],

@@ -3,16 +3,19 @@
 The retrieval pipeline joins up to eleven ranked lists by weighted reciprocal-rank fusion
 (:mod:`assistant.fusion`). Their weights were chosen by hand on the first calibration sets (~90 English
 questions); this fits them on every answerable question of the sets written blind and already reported
-(:data:`TRAINING_SETS`, ~1,070 questions with verbatim evidence), one profile per question language and kind
-(a summary request or not: :func:`assistant.rank_steps.is_summary_request`), each with its summary lift.
+(:data:`evals.fit_decline.TRAINING_SETS`, ~1,070 questions with verbatim evidence), one profile per question
+language and kind (a summary request or not: :func:`assistant.rank_steps.is_summary_request`); a summary
+profile also fits its summary lift.
 
-How: every list of every training question is computed once through the public pipeline with every weight 1
-(:func:`collect`); a profile's weights are then found by coordinate ascent on a grid (:data:`GRID`,
-:data:`LIFTS`), maximising Recall@5 plus :data:`MRR_SHARE` × MRR of the gold evidence — the answers harness's
-scorer (pooled 4-gram coverage of each passage's first 2,000 characters), over the fused order with the record
-penalty and the summary lift applied as the pipeline applies them. A list is fitted only where it applies to
-at least :data:`MIN_QUESTIONS` of a profile's questions (else the setting's weight stays). Out-of-fold figures
-(one fold per set: each set had its own writers) are reported beside the hand weights' on the same questions.
+How: every list of every training question is computed once through the public pipeline (:func:`collect`); a
+profile's weights are then found by coordinate ascent on a grid (:data:`GRID`, :data:`LIFTS`), maximising
+Recall@5 plus :data:`MRR_SHARE` × MRR of the gold evidence — the answers harness's scorer (pooled 4-gram
+coverage of each passage's first 2,000 characters, over the top 10 as the harness asks for them) over the fused
+order with the record penalty and the summary lift applied as the pipeline applies them (ties included). The
+lists fitted are those the settings run for that kind of question, applying to at least :data:`MIN_QUESTIONS`
+of its training questions (others keep the setting's weight); ``dense`` stays above 0, since
+:class:`assistant.rank_steps.OwnLanguageSlot` reads its ranks. Out-of-fold figures (one fold per set: each set
+had its own writers) are reported beside the hand weights' on the same questions.
 """
 from __future__ import annotations
 
@@ -23,16 +26,15 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from evals import metrics as m
+from evals.fit_decline import TRAINING_SETS
 
-TRAINING_SETS = ("calibration", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
-                 "heldout7", "heldout8", "heldout9")
 OUT = Path(__file__).resolve().parent.parent / "assistant" / "data" / "fusion_weights.json"
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
 LIFTS = (0.0, 1.0, 2.0, 3.0, 4.0)
 MRR_SHARE = 0.2      # ties in Recall@5 go to the better MRR (Recall@5 is what issue 17 sets a target for)
 MIN_QUESTIONS = 30   # a list applying to fewer of a profile's questions keeps the setting's weight
 ROUNDS = 3
-K = 5
+DEPTH = 10           # the harness ranks the evidence in the top 10
 
 
 @dataclass
@@ -43,43 +45,50 @@ class Candidates:
     qid: str
     group: str                 # the set it was written for: its cross-validation fold
     profile: str               # "en", "en-summary", "fa", "fa-summary"
-    ranks: dict[str, list[int]]          # list name -> rank of each candidate (0 = not in that list)
+    ranks: dict[str, list[int]]          # list name (in the pipeline's order) -> rank of each candidate (0 = absent)
     penalty: list[float]                 # the record penalty's factor per candidate (1 = none)
     lifted_path: list[str | None]        # section path (None for a record: never lifted)
     span_masks: list[list[int]]          # per candidate, per evidence span: bitmask of the span's 4-grams it holds
-    span_sizes: list[int]
+    span_grams: list[dict[str, int]]     # per evidence span: its 4-grams and their bits
+    edges: list[tuple[str, str]]         # per candidate: first and last 3 scored characters (grams across passages)
     hand: dict[str, float] = field(default_factory=dict)   # the settings' weight of each list for this question
+    rrf_k: int = 60
 
 
-def span_masks(texts: Sequence[str], evidence: Sequence[str], cache: dict[str, set[str]] | None = None
-               ) -> tuple[list[list[int]], list[int]]:
-    """Per text, per evidence span, the bitmask of the span's 4-grams the text's first 2,000 characters hold;
-    and each span's number of 4-grams (the scorer's matching, :mod:`evals.metrics`)."""
+def span_masks(texts: Sequence[str], evidence: Sequence[str], cache: dict[str, str] | None = None
+               ) -> tuple[list[list[int]], list[dict[str, int]], list[tuple[str, str]]]:
+    """For the scorer's matching (:mod:`evals.metrics`): per text, per evidence span, the bitmask of the span's
+    4-grams that the text's first 2,000 characters hold; each span's 4-grams and their bits; each text's first
+    and last ``NGRAM - 1`` normalised characters, for the grams that span two passages."""
     cache = {} if cache is None else cache
-    spans = [sorted(m.ngrams(m.normalise(e))) for e in evidence]
-    masks = []
+    spans = [{g: i for i, g in enumerate(sorted(m.ngrams(m.normalise(e))))} for e in evidence]
+    masks, edges = [], []
     for text in texts:
         if text not in cache:
-            cache[text] = m.ngrams(m.normalise(text[:m.PASSAGE_CHARS]))
-        masks.append([sum(1 << i for i, g in enumerate(span) if g in cache[text]) for span in spans])
-    return masks, [len(span) for span in spans]
+            cache[text] = m.normalise(text[:m.PASSAGE_CHARS])
+        norm = cache[text]
+        grams = m.ngrams(norm)
+        masks.append([sum(1 << i for g, i in span.items() if g in grams) for span in spans])
+        edges.append((norm[:m.NGRAM - 1], norm[-(m.NGRAM - 1):]))
+    return masks, spans, edges
 
 
-def fused_order(c: Candidates, weights: dict[str, float], lift: float, rrf_k: int = 60) -> list[int]:
-    """Candidate indices best first, as :class:`assistant.retrieval.RetrievalPipeline` orders them (weighted RRF,
-    record penalty, summary lift); candidates in no list with a positive weight are dropped."""
-    n = len(c.penalty)
-    score = [0.0] * n
+def fused_order(c: Candidates, weights: dict[str, float], lift: float) -> list[int]:
+    """Candidate indices best first, as :class:`assistant.retrieval.RetrievalPipeline` orders them before its
+    last two steps (weighted RRF, record penalty, summary lift; ties kept in the order of first appearance in the
+    lists with a positive weight, and by each stable re-sort). :class:`assistant.rank_steps.LinkedWorkFirst` has
+    nothing to do without linked documents (the evaluation store has none) and
+    :class:`assistant.rank_steps.OwnLanguageSlot` only touches the last of the top k (the 10th here)."""
+    score: dict[int, float] = {}
     for name, ranks in c.ranks.items():
         w = weights.get(name, c.hand.get(name, 0.0))
         if w > 0:
-            for i, r in enumerate(ranks):
-                if r:
-                    score[i] += w / (rrf_k + r)
-    present = [i for i in range(n) if score[i] > 0]
-    for i in present:
+            for r, i in sorted((r, i) for i, r in enumerate(ranks) if r):
+                score[i] = score.get(i, 0.0) + w / (c.rrf_k + r)
+    order = sorted(score, key=lambda i: -score[i])
+    for i in order:
         score[i] *= c.penalty[i]
-    order = sorted(present, key=lambda i: -score[i])
+    order = sorted(order, key=lambda i: -score[i])
     if lift > 0 and c.profile.endswith("-summary"):
         top = next((i for i in order if c.lifted_path[i] is not None), None)
         if top is not None:
@@ -88,20 +97,26 @@ def fused_order(c: Candidates, weights: dict[str, float], lift: float, rrf_k: in
             same = [i for i in order
                     if c.lifted_path[i] is not None and (str(c.lifted_path[i]) + "\n").startswith(parent)]
             for rank, i in enumerate(same, start=1):
-                score[i] += lift / (rrf_k + rank)
-            order = sorted(present, key=lambda i: -score[i])
+                score[i] += lift / (c.rrf_k + rank)
+            order = sorted(order, key=lambda i: -score[i])
     return order
 
 
-def evidence_ranks(c: Candidates, order: Sequence[int], depth: int = 10) -> list[int | None]:
-    """Rank of each evidence span in ``order`` (pooled coverage, as :func:`evals.metrics.evidence_ranks`)."""
-    found: list[int | None] = [None] * len(c.span_sizes)
-    pooled = [0] * len(c.span_sizes)
+def evidence_ranks(c: Candidates, order: Sequence[int], depth: int = DEPTH) -> list[int | None]:
+    """Rank of each evidence span in ``order``: :func:`evals.metrics.evidence_ranks` over the candidates' texts,
+    grams across two passages included."""
+    found: list[int | None] = [None] * len(c.span_grams)
+    pooled = [0] * len(c.span_grams)
+    tail = ""
     for rank, i in enumerate(order[:depth], start=1):
-        for j, size in enumerate(c.span_sizes):
-            if found[j] is None and size:
-                pooled[j] |= c.span_masks[i][j]
-                if bin(pooled[j]).count("1") / size >= m.THRESHOLD:
+        head = c.edges[i][0]
+        joined = tail + head
+        across = [joined[k:k + m.NGRAM] for k in range(len(joined) - m.NGRAM + 1)] if tail else []
+        tail = c.edges[i][1]
+        for j, span in enumerate(c.span_grams):
+            if found[j] is None and span:
+                pooled[j] |= c.span_masks[i][j] | sum(1 << span[g] for g in across if g in span)
+                if bin(pooled[j]).count("1") / len(span) >= m.THRESHOLD:
                     found[j] = rank
     return found
 
@@ -121,9 +136,11 @@ def objective(rows: Sequence[Candidates], weights: dict[str, float], lift: float
 
 def coordinate_ascent(rows: Sequence[Candidates], start: dict[str, float], lift: float,
                       fitted: Sequence[str], lifts: Sequence[float] = LIFTS) -> tuple[dict[str, float], float]:
-    """Weights (of the lists ``fitted``) and lift maximising :func:`objective`, one coordinate at a time.
+    """Weights (of the lists ``fitted``) and lift (among ``lifts``) maximising :func:`objective`, one
+    coordinate at a time; ``dense`` never goes to 0.
 
-    >>> c = Candidates("q", "s", "en", {"a": [1, 2], "b": [2, 1]}, [1, 1], ["x", "x"], [[0], [1]], [1])
+    >>> masks, spans, edges = span_masks(["other words", "the evidence"], ["the evidence"])
+    >>> c = Candidates("q", "s", "en", {"a": [1, 2], "b": [2, 1]}, [1, 1], ["x", "x"], masks, spans, edges)
     >>> w, lift = coordinate_ascent([c], {"a": 1.0, "b": 1.0}, 0.0, ["a", "b"], lifts=[0.0])
     >>> w["b"] > w["a"]
     True
@@ -133,8 +150,10 @@ def coordinate_ascent(rows: Sequence[Candidates], start: dict[str, float], lift:
         changed = False
         for name in fitted:
             for value in GRID:
+                if value == weights[name] or (name == "dense" and value == 0):
+                    continue
                 trial = {**weights, name: value}
-                if value != weights[name] and (score := objective(rows, trial, lift)) > best + 1e-9:
+                if (score := objective(rows, trial, lift)) > best + 1e-9:
                     weights, best, changed = trial, score, True
         for value in lifts:
             if value != lift and (score := objective(rows, weights, value)) > best + 1e-9:
@@ -146,49 +165,32 @@ def coordinate_ascent(rows: Sequence[Candidates], start: dict[str, float], lift:
 
 def fit_profile(rows: Sequence[Candidates], hand_lift: float,
                 progress: Callable[[str], None] = lambda s: None) -> dict:
-    """The profile fitted on all ``rows``, with its out-of-fold figures against the hand weights.
-
-    Two sets of lists are tried — those the settings run for these questions (a positive hand weight) and every
-    list — and the one with the better out-of-fold objective is kept: a list the hand weights leave off can
-    overfit (Persian questions with the sentence view and the translated terms: Recall@5 0.935 out of fold,
-    against 0.946 without them), or help (Persian summary requests: 0.924 against 0.909).
-    """
-    names = sorted({n for c in rows for n, ranks in c.ranks.items() if any(ranks)})
-    usable = [n for n in names if sum(1 for c in rows if any(c.ranks.get(n, []))) >= MIN_QUESTIONS]
-    running = [n for n in usable if any(c.hand.get(n, 0.0) > 0 for c in rows)]
-    tried = {}
-    for label, fitted in (("lists the settings run", running), ("every list", usable)):
-        if label == "every list" and fitted == running:
-            continue
-        tried[label] = _cross_validate(rows, fitted, hand_lift, progress)
-    best = max(tried, key=lambda label: tried[label]["fitted"]["recall@5"] + MRR_SHARE * tried[label]["fitted"]["mrr"])
-    fitted = running if best == "lists the settings run" else usable
-    start = {n: max(c.hand.get(n, 0.0) for c in rows) for n in fitted}
-    weights, lift = coordinate_ascent(rows, start, hand_lift, fitted)
-    return {"weights": {**weights, **{n: 0.0 for n in usable if n not in fitted}}, "summary_lift": lift,
-            "questions": len(rows), "lists": best, "out_of_fold": tried[best],
-            "out_of_fold_other": {label: tried[label]["fitted"] for label in tried if label != best}}
-
-
-def _cross_validate(rows: Sequence[Candidates], fitted: Sequence[str], hand_lift: float,
-                    progress: Callable[[str], None]) -> dict:
-    """Out-of-fold Recall@5 and MRR (one fold per set) of fitting ``fitted``, beside the hand weights'."""
+    """The profile fitted on all ``rows`` (one kind of question), with its out-of-fold figures against the
+    hand weights'. A summary profile fits its lift too; the others have none (the lift is for summaries)."""
+    summary = rows[0].profile.endswith("-summary")
+    lifts = LIFTS if summary else (hand_lift,)
+    fitted = [n for n in sorted({n for c in rows for n in c.ranks})
+              if sum(1 for c in rows if any(c.ranks.get(n, []))) >= MIN_QUESTIONS
+              and any(c.hand.get(n, 0.0) > 0 for c in rows)]
     start = {n: max(c.hand.get(n, 0.0) for c in rows) for n in fitted}
     hand, oof = [], []
     for group in sorted({c.group for c in rows}):
         test = [c for c in rows if c.group == group]
-        weights, lift = coordinate_ascent([c for c in rows if c.group != group], start, hand_lift, fitted)
+        weights, lift = coordinate_ascent([c for c in rows if c.group != group], start, hand_lift, fitted, lifts)
         hand += [evidence_ranks(c, fused_order(c, {}, hand_lift)) for c in test]
         oof += [evidence_ranks(c, fused_order(c, weights, lift)) for c in test]
         progress(f"{rows[0].profile} fold {group}: {len(test)} questions")
+    weights, lift = coordinate_ascent(rows, start, hand_lift, fitted, lifts)
     before, after = m.retrieval_summary(hand), m.retrieval_summary(oof)
-    return {"hand_weights": {"recall@5": round(before["recall@5"], 4), "mrr": round(before["mrr"], 4)},
-            "fitted": {"recall@5": round(after["recall@5"], 4), "mrr": round(after["mrr"], 4)}}
+    return {"weights": weights, **({"summary_lift": lift} if summary else {}), "questions": len(rows),
+            "out_of_fold": {"hand_weights": {"recall@5": round(before["recall@5"], 4), "mrr": round(before["mrr"], 4)},
+                            "fitted": {"recall@5": round(after["recall@5"], 4), "mrr": round(after["mrr"], 4)}}}
 
 
 def collect(store_dir: Path, sets: Sequence[str] = TRAINING_SETS,
             progress: Callable[[str], None] = lambda s: None) -> list[Candidates]:
-    """Every list of every answerable training question, through the public pipeline with every weight 1."""
+    """Every list of every answerable training question through the public pipeline (every weight 1, so that
+    each list runs; the hand weights are kept beside them)."""
     from dataclasses import fields
 
     from assistant.rank_steps import _ASKS_THANKS, is_bibliographic, is_summary_request
@@ -198,38 +200,39 @@ def collect(store_dir: Path, sets: Sequence[str] = TRAINING_SETS,
     from indexer.settings import Settings
 
     settings = Settings.load(overrides={"store_dir": Path(store_dir), "fusion_weights": ""})
-    every = settings.replace(**{f.name: 1.0 for f in fields(Settings) if f.name.endswith("_weight")
-                                or f.name.endswith("_weight_fa")})
+    every = settings.replace(**{f.name: 1.0 for f in fields(Settings) if f.name.endswith(("_weight", "_weight_fa"))})
     store = HybridRetriever(settings)
     store.refresh()
     hand_pipeline = RetrievalPipeline.from_settings(settings)
     pipeline = RetrievalPipeline.from_settings(every)
-    grams: dict[str, set[str]] = {}
+    texts: dict[str, str] = {}
     rows = []
     for name in sets:
         for q in load_set(name):
             if category(q) != "answerable" or not q.get("gold_evidence"):
                 continue
             query = Query.of(q["question"], store)
-            lists = pipeline.lists(query, max(settings.candidate_k, 10))
+            lists = pipeline.lists(query, max(settings.candidate_k, DEPTH))
             ids: list[str] = []
             for ranked in lists:
                 ids += [pid for pid, _ in ranked.ranking if pid in store.passages and pid not in ids]
             ranks = {}
             for ranked in lists:
-                position = {pid: r for r, (pid, _) in enumerate(ranked.ranking, start=1)}
+                position: dict[str, int] = {}
+                for r, (pid, _) in enumerate(ranked.ranking, start=1):
+                    position.setdefault(pid, r)
                 ranks[ranked.name] = [position.get(pid, 0) for pid in ids]
             bibliographic, thanks = is_bibliographic(q["question"]), _ASKS_THANKS.search(q["question"]) is not None
             passages = [store.passages[pid] for pid in ids]
             penalty = [settings.reference_penalty if (p.is_record and not bibliographic or
                                                       p.metadata.get("kind") == "acknowledgements" and not thanks)
                        else 1.0 for p in passages]
-            masks, sizes = span_masks([p.text for p in passages], q["gold_evidence"], grams)
+            masks, spans, edges = span_masks([p.text for p in passages], q["gold_evidence"], texts)
             summary = is_summary_request(q["question"])
             rows.append(Candidates(
                 q["id"], name, f"{query.language}-summary" if summary else query.language, ranks, penalty,
-                [None if p.is_record else p.metadata.get("section_path", "") for p in passages], masks, sizes,
-                {r.name: list_weight(settings, r, query) for r in hand_pipeline.retrievers}))
+                [None if p.is_record else p.metadata.get("section_path", "") for p in passages], masks, spans, edges,
+                {r.name: list_weight(settings, r, query) for r in hand_pipeline.retrievers}, settings.rrf_k))
         progress(f"{name}: {len(rows)} questions")
     return rows
 
@@ -246,6 +249,6 @@ def main(store_dir: Path, out: Path = OUT, progress: Callable[[str], None] = pri
             profiles[key] = fit_profile(subset, hand_lift, progress)
     result = {"command": "python -m evals fit-fusion", "date": dt.date.today().isoformat(),
               "training_sets": list(TRAINING_SETS), "grid": list(GRID), "lifts": list(LIFTS),
-              "objective": f"Recall@5 + {MRR_SHARE} x MRR", "profiles": profiles}
+              "objective": f"Recall@5 + {MRR_SHARE} x MRR over the top {DEPTH}", "profiles": profiles}
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result

@@ -1,7 +1,7 @@
 """Hybrid retrieval over the real paper store: the cross-language dense view."""
 from __future__ import annotations
 
-from assistant.retrieval import HybridRetriever, list_weight
+from assistant.retrieval import HybridRetriever
 
 
 def test_cross_language_view_ranks_only_passages_of_ideas_in_the_other_language(paper_store):
@@ -43,47 +43,49 @@ def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store)
     assert inside(hand) >= 4 > inside(hand.replace(summary_section_weight=0))
 
 
-def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store):
-    # each list's weight is the fitted profile's for the question's language and kind; a list the profile
-    # lacks (citation: too few training questions) keeps the setting's weight; no file: the settings alone
+def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog):
+    # each list the pipeline fuses carries the fitted profile's weight for the question's language and kind; a
+    # list the profile lacks (citation: too few training questions) keeps the setting's; "" turns the profiles off
+    from assistant.retrieval import list_weight
     from assistant.retrievers import Query
 
     fitted = HybridRetriever(paper_store)
     profiles = fitted.pipeline.fitted.profiles
     assert set(profiles) == {"en", "en-summary", "fa", "fa-summary"}
-    weights = {}
-    for question in ("How does Estonia use digital identity?", "Summarise the part on smart leadership.",
-                     "استونی چگونه از هویت دیجیتال استفاده می‌کند؟"):
+    for question, key in (("How does Estonia use digital identity?", "en"),
+                          ("Summarise the part on smart leadership.", "en-summary"),
+                          ("استونی چگونه از هویت دیجیتال استفاده می‌کند؟", "fa")):
         query = Query.of(question, fitted)
-        weights[question] = {r.name: list_weight(paper_store, r, query, fitted.pipeline.fitted)
-                             for r in fitted.pipeline.retrievers}
-    english, summary, persian = weights.values()
-    assert english["english-dense"] == profiles["en"].weights["english-dense"]
-    assert summary["english-dense"] == profiles["en-summary"].weights["english-dense"]
-    assert persian["dense"] == profiles["fa"].weights["dense"]
-    assert english["citation"] == paper_store.citation_weight
-    unfitted = HybridRetriever(paper_store.replace(fusion_weights=""))
-    assert unfitted.pipeline.fitted is None
-    assert list_weight(paper_store, fitted.pipeline.retrievers[0], Query.of("x", unfitted)) == paper_store.dense_weight
-
-
-def test_acknowledgements_answer_only_questions_about_thanks(paper_store):
-    # the funding note names «منابع» (sources) and «مرکز» (centre); it used to rank first for questions
-    # about the sources cited on health centres
-    retriever = HybridRetriever(paper_store)
-
-    def headings(question):
-        return [h.passage.metadata["heading"] for h in retriever.retrieve(question, 5)]
-
-    assert "تقدیر و تشکر" not in headings("Which sources does the paper cite on remote medical consultation in health centres?")
-    assert headings("نویسنده از کدام مرکز برای حمایت مالی قدردانی کرده است؟")[0] == "تقدیر و تشکر"
-
-
-def test_a_missing_or_malformed_fit_file_leaves_the_settings_weights(tmp_path, caplog):
-    from assistant.fusion import FittedFusion
-
-    bad = tmp_path / "fusion.json"
-    bad.write_text('{"profiles": {"en": {"weights": {"dense": "x"}}}}', encoding="utf-8")
+        used = {ranked.name: ranked.weight for ranked in fitted.pipeline.lists(query, 10)}
+        assert used and all(w == profiles[key].weights[name] for name, w in used.items()
+                            if name in profiles[key].weights)
+        assert all(profiles[key].weights.get(name, 1.0) > 0 for name in used)   # a list fitted to 0 is not run
+    citation = next(r for r in fitted.pipeline.retrievers if r.name == "citation")
+    query = Query.of("How does Estonia use digital identity?", fitted)
+    assert "citation" not in profiles["en"].weights
+    assert list_weight(paper_store, citation, query, fitted.pipeline.fitted) == paper_store.citation_weight
     with caplog.at_level("WARNING"):
-        assert FittedFusion.load(bad) is None and FittedFusion.load(tmp_path / "absent.json") is None
-    assert "unreadable fusion weights" in caplog.text and "no fitted fusion weights" in caplog.text
+        unfitted = HybridRetriever(paper_store.replace(fusion_weights=""))
+    assert unfitted.pipeline.fitted is None and "fusion weights" not in caplog.text
+    used = {ranked.name: ranked.weight for ranked in unfitted.pipeline.lists(Query.of("What is X-Road?", unfitted), 10)}
+    assert used["english-dense"] == paper_store.english_dense_weight and used["dense"] == paper_store.dense_weight
+
+
+def test_a_fit_file_that_is_missing_malformed_or_names_unknown_lists_leaves_the_settings_weights(tmp_path, caplog):
+    import json
+
+    from assistant.fusion import FittedFusion
+    from assistant.retrievers import RETRIEVERS
+
+    files = {"malformed": {"profiles": {"en": {"weights": {"dense": "x"}}}},
+             "unknown": {"profiles": {"en": {"weights": {"lexicl": 1.0}}}},
+             "negative": {"profiles": {"en-summary": {"weights": {"dense": 1.0}, "summary_lift": -1}}}}
+    for name, content in files.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(content), encoding="utf-8")
+    with caplog.at_level("WARNING"):
+        assert all(FittedFusion.load(tmp_path / f"{name}.json", RETRIEVERS) is None for name in [*files, "absent"])
+    for said in ("unreadable fusion weights", "unknown lists ['lexicl']", "not finite and >= 0", "no fitted fusion"):
+        assert said in caplog.text
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"profiles": {"en": {"weights": {"dense": 2}}}}), encoding="utf-8")
+    assert FittedFusion.load(good, RETRIEVERS).weight("en", False, "dense") == 2.0
