@@ -49,11 +49,11 @@ _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 
 
 def load_set(name: str) -> list[dict]:
-    """The questions of a named set (``dev`` is the dev split of ``evals/questions.jsonl``)."""
-    if name == "dev":
+    """The questions of a named set (``dev`` and ``test`` are the splits of ``evals/questions.jsonl``)."""
+    if name in ("dev", "test"):
         from evals.paper_eval import load_questions
 
-        return load_questions("dev")
+        return load_questions(name)
     out: list[dict] = []
     for file in SETS[name]:
         path = DATA / file

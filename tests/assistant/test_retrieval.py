@@ -51,7 +51,7 @@ def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog)
 
     fitted = HybridRetriever(paper_store)
     profiles = fitted.pipeline.fitted.profiles
-    assert set(profiles) == {"en", "en-summary", "fa", "fa-summary"}
+    assert set(profiles) == {"en", "en-summary", "fa"}   # fa-summary: not better than the hand weights
     for question, key in (("How does Estonia use digital identity?", "en"),
                           ("Summarise the part on smart leadership.", "en-summary"),
                           ("استونی چگونه از هویت دیجیتال استفاده می‌کند؟", "fa")):

@@ -120,5 +120,5 @@ def test_dense_never_goes_to_zero():
 
 
 def test_the_fitters_never_see_the_newest_held_out_set():
-    assert fit_fusion.TRAINING_SETS is fit_decline.TRAINING_SETS
-    assert "heldout10" not in fit_fusion.TRAINING_SETS
+    assert fit_fusion.FUSION_SETS == (*fit_decline.TRAINING_SETS, "test")
+    assert "heldout10" not in fit_fusion.FUSION_SETS
