@@ -253,7 +253,8 @@ def main(store_dir: Path, out: Path = OUT, progress: Callable[[str], None] = pri
 
     hand_lift = Settings.load().summary_section_weight
     rows = collect(store_dir, progress=progress)
-    profiles, worse = {}, {}
+    profiles: dict[str, dict] = {}
+    worse: dict[str, dict] = {}
     for key in sorted({c.profile for c in rows}):
         subset = [c for c in rows if c.profile == key]
         if len(subset) >= MIN_QUESTIONS:
