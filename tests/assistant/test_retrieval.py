@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from assistant.retrieval import HybridRetriever
+from indexer.settings import PROJECT_ROOT
+
+FIT = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"   # fitted, off by default
 
 
 def test_cross_language_view_ranks_only_passages_of_ideas_in_the_other_language(paper_store):
@@ -28,6 +31,7 @@ def test_large_store_path_widens_instead_of_filtering(paper_store):
 
 
 def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store):
+    fitted_store = paper_store.replace(fusion_weights=FIT)
     # "summarise": the passages under the parent of the best passage's section join the ranking, so
     # the top 5 cover the section instead of the abstract and neighbouring sections that mention the theme
     question = "Summarise the paper's discussion of smart executive operations in crisis management."
@@ -37,19 +41,20 @@ def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store)
         parent = hits[0].passage.metadata["section_path"].split("\n")[:-1]
         return sum(h.passage.metadata["section_path"].split("\n")[:len(parent)] == parent for h in hits)
 
-    # the shipped (fitted) weights gather it; so does the lift alone over the hand weights, and without it they do not
-    hand = paper_store.replace(fusion_weights="")
-    assert inside(paper_store) >= 4
+    # the fitted weights gather it; so does the lift alone over the (default) hand weights, and without it they do not
+    hand = paper_store
+    assert inside(fitted_store) >= 4
     assert inside(hand) >= 4 > inside(hand.replace(summary_section_weight=0))
 
 
 def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog):
+    fitted_store = paper_store.replace(fusion_weights=FIT)
     # each list the pipeline fuses carries the fitted profile's weight for the question's language and kind; a
     # list the profile lacks (citation: too few training questions) keeps the setting's; "" turns the profiles off
     from assistant.retrieval import list_weight
     from assistant.retrievers import Query
 
-    fitted = HybridRetriever(paper_store)
+    fitted = HybridRetriever(fitted_store)
     profiles = fitted.pipeline.fitted.profiles
     assert set(profiles) == {"en", "en-summary", "fa"}   # fa-summary: not better than the hand weights
     for question, key in (("How does Estonia use digital identity?", "en"),
