@@ -77,11 +77,15 @@ class SummarySectionLift:
     rrf_k: int
     fitted: FittedFusion | None = None
 
+    def lift(self, language: str) -> float:
+        """The lift's weight for a summary request in ``language``: the fitted profile's, else ``weight``."""
+        profile = self.fitted.profile(language, True) if self.fitted else None
+        return profile.summary_lift if profile else self.weight
+
     def run(self, query: Query, hits: list[Hit], k: int) -> list[Hit]:
         if not is_summary_request(query.text):
             return hits
-        profile = self.fitted.profile(query.language, True) if self.fitted else None
-        weight = profile.summary_lift if profile else self.weight
+        weight = self.lift(query.language)
         if weight <= 0:
             return hits
         top = next((h for h in hits if not h.passage.is_record), None)

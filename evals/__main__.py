@@ -51,8 +51,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     if args.cmd == "fit-fusion":
         from evals import fit_fusion
 
-        result = fit_fusion.main(WORK_DIR / "paper")
-        print(json.dumps({k: {kk: vv for kk, vv in v.items()} for k, v in result["profiles"].items()}, indent=1))
+        print(json.dumps(fit_fusion.main(WORK_DIR / "paper")["profiles"], indent=1))
         return 0
     if args.cmd == "answers":
         from evals import answer_eval

@@ -123,17 +123,15 @@ def fusion_key(bot, question: str) -> list:
     """The weights that rank this question's passages — each list's and the summary lift, as the pipeline uses
     them (:func:`assistant.retrieval.list_weight`, :mod:`evals.fit_fusion`): the features read the hits, so a
     refit of the fusion weights recomputes the features of the questions whose weights changed."""
-    from assistant.rank_steps import is_summary_request
+    from assistant.rank_steps import SummarySectionLift, is_summary_request
     from assistant.retrieval import list_weight
     from assistant.retrievers import Query
 
     pipeline = bot.retriever.pipeline
     query = Query.of(question, bot.retriever)
     weights = [[r.name, list_weight(pipeline.settings, r, query, pipeline.fitted)] for r in pipeline.retrievers]
-    profile = pipeline.fitted.profile(query.language, True) if pipeline.fitted else None
-    lift = (profile.summary_lift if profile else pipeline.settings.summary_section_weight) \
-        if is_summary_request(question) else None
-    return [weights, lift]
+    step = next(s for s in pipeline.steps if isinstance(s, SummarySectionLift))
+    return [weights, step.lift(query.language) if is_summary_request(question) else None]
 
 
 def against_other_sets(embeddings: Sequence[Sequence[float]], members: Sequence[bool], groups: Sequence[str],

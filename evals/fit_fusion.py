@@ -137,8 +137,11 @@ def figures(rows: Sequence[Candidates], weights: dict[str, float], lift: float) 
 
 
 def objective(rows: Sequence[Candidates], weights: dict[str, float], lift: float) -> float:
-    r5, mrr = figures(rows, weights, lift)
-    return r5 + MRR_SHARE * mrr
+    return _objective(*figures(rows, weights, lift))
+
+
+def _objective(recall5: float, mrr: float) -> float:
+    return recall5 + MRR_SHARE * mrr
 
 
 def coordinate_ascent(rows: Sequence[Candidates], start: dict[str, float], lift: float,
@@ -192,10 +195,6 @@ def fit_profile(rows: Sequence[Candidates], hand_lift: float,
     return {"weights": weights, **({"summary_lift": lift} if summary else {}), "questions": len(rows),
             "out_of_fold": {"hand_weights": {"recall@5": round(before["recall@5"], 4), "mrr": round(before["mrr"], 4)},
                             "fitted": {"recall@5": round(after["recall@5"], 4), "mrr": round(after["mrr"], 4)}}}
-
-
-def _objective(figures: dict) -> float:
-    return figures["recall@5"] + MRR_SHARE * figures["mrr"]
 
 
 def collect(store_dir: Path, sets: Sequence[str] = FUSION_SETS,
@@ -260,7 +259,8 @@ def main(store_dir: Path, out: Path = OUT, progress: Callable[[str], None] = pri
         if len(subset) >= MIN_QUESTIONS:
             profile = fit_profile(subset, hand_lift, progress)
             oof = profile["out_of_fold"]
-            better = _objective(oof["fitted"]) > _objective(oof["hand_weights"])
+            better = _objective(oof["fitted"]["recall@5"], oof["fitted"]["mrr"]) \
+                > _objective(oof["hand_weights"]["recall@5"], oof["hand_weights"]["mrr"])
             (profiles if better else worse)[key] = profile
     result = {"command": "python -m evals fit-fusion", "date": dt.date.today().isoformat(),
               "training_sets": list(FUSION_SETS), "grid": list(GRID), "lifts": list(LIFTS),
