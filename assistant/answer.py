@@ -22,7 +22,9 @@ How sentences are chosen (:func:`compose`):
    measured on the English. A Persian document without an English edition is quoted in Persian, glossed
    with the glossary's English terms, and the answer says so.
 6. **Order** — the paper's signposting («در این بخش … خواهیم پرداخت», :mod:`assistant.signposting`) is
-   never an answer sentence; the most relevant sentence leads, its support follows in reading order.
+   never an answer sentence. The lead sentence is the one the lead model (:mod:`assistant.lead`, learned
+   from the blind sets) ranks first among the candidates in the reader's language — else the most
+   relevant one; its support follows in reading order.
 """
 from __future__ import annotations
 
@@ -30,7 +32,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+import numpy as np
+
 from assistant.fusion import Hit
+from assistant.lead import LeadCandidate, LeadModel, match_features, sentence_features
+from assistant.lead import shipped as shipped_lead
 from assistant.selection import MMR, unit
 from assistant.sentences import char_grams, content_words, distinct_sentences
 from assistant.signposting import is_signposting
@@ -291,15 +297,57 @@ def candidate_sentences(hits: list[Hit], language: str, tables: dict[str, dict[s
     return candidates
 
 
+@dataclass
+class MeasuredCandidates:
+    """One question's candidate sentences with what the composer and the lead model read of them."""
+
+    sentences: list[AnswerSentence]
+    vectors: np.ndarray           # unit e5 vectors (passage role), one row per sentence
+    question_vector: np.ndarray   # the question's unit e5 vector (query role)
+    dense: np.ndarray             # cosines of the two
+    question_tokens: set[str]
+    tokens: list[set[str]]        # each sentence's lexical tokens
+    pool: list[int]               # the sentences an answer may lead with: in the reader's language
+
+    def lead_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pool's sentence and match features (:mod:`assistant.lead`)."""
+        rows = sentence_features([LeadCandidate(c.passage_id, c.position, c.rank, c.reference, len(c.passage_ids))
+                                  for c in self.sentences], self.dense, self.tokens, self.question_tokens)
+        return rows[self.pool], match_features(self.vectors[self.pool], self.question_vector)
+
+
+def measure_candidates(question: str, hits: list[Hit], embed_model, tables: dict[str, dict[str, Any]] | None,
+                       language: str, max_passages: int = 5, allow_references: bool = False
+                       ) -> MeasuredCandidates | None:
+    """The candidates of ``hits`` (:func:`candidate_sentences`) embedded and tokenised; None when there are none."""
+    candidates = candidate_sentences(hits, language, tables, max_passages, allow_references)
+    if not candidates:
+        return None
+    vectors = unit(embed_model.get_text_embedding_batch([c.text for c in candidates]))
+    question_vector = unit(embed_model.get_query_embedding(question))
+    # the question's language first: a Persian question reads Persian, an English one English
+    # (renderings included) — and, for an English question, the Persian sentences of documents that have no
+    # English edition, quoted as they are; the other language only when nothing else is there
+    untranslated = {h.passage.id for h in hits if language == "en" and h.passage.metadata.get("language") == "fa"
+                    and not h.passage.metadata.get("text_en") and not h.passage.is_record}
+    pool = [i for i in range(len(candidates))
+            if candidates[i].language == language or candidates[i].passage_id in untranslated] \
+        or list(range(len(candidates)))
+    return MeasuredCandidates(candidates, vectors, question_vector, vectors @ question_vector,
+                              set(lexical_tokens(question)), [set(lexical_tokens(c.text)) for c in candidates], pool)
+
+
 def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4, max_passages: int = 5,
             tables: dict[str, dict[str, Any]] | None = None, language: str | None = None,
-            min_relevance: float = 0.0, bibliographic: bool = False) -> list[AnswerSentence]:
+            min_relevance: float = 0.0, bibliographic: bool = False,
+            lead: LeadModel | None = None, use_lead: bool = True) -> list[AnswerSentence]:
     """The answer to ``question`` as cited sentences of ``hits`` (see the module docstring).
 
     ``max_sentences`` is the settings value (``answer_max_sentences``); the question type adapts it.
     ``tables`` (``Assistant.tables``) supplies the glossary, the English edition and resolves citations.
     ``bibliographic``: the question asks for a work's record ("which journal published …"), so bibliography
-    records are candidates and lead.
+    records are candidates and lead. ``lead``: the model that picks the first sentence (default: the shipped
+    one, :mod:`assistant.lead`); without one (or with ``use_lead`` False), the best-scored sentence leads.
     """
     question = question.strip()
     if not question or not hits:
@@ -307,14 +355,13 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     language = language or detect_language(question)
     qtype = question_type(question)
     allow_refs = qtype == CITATION or bibliographic
-    candidates = candidate_sentences(hits, language, tables, max_passages, allow_refs)
-    if not candidates:
+    measured = measure_candidates(question, hits, embed_model, tables, language, max_passages, allow_refs)
+    if measured is None:
         return []
+    candidates, vectors, dense, tokens, pool = (measured.sentences, measured.vectors, measured.dense,
+                                                measured.tokens, measured.pool)
+    q_tokens = measured.question_tokens
     w = WEIGHTS
-    vectors = unit(embed_model.get_text_embedding_batch([c.text for c in candidates]))
-    dense = vectors @ unit(embed_model.get_query_embedding(question))
-    q_tokens = set(lexical_tokens(question))
-    tokens = [set(lexical_tokens(c.text)) for c in candidates]
     grams = [char_grams(c.text) for c in candidates]
     for cand, sim, toks in zip(candidates, dense, tokens):
         cand.score = float(sim) + w.lexical_overlap * _overlap(q_tokens, toks) - w.rank_prior * cand.rank
@@ -326,19 +373,13 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
             elif cand.reference:
                 cand.score -= w.citation_bonus
 
-    # the question's language first: a Persian question reads Persian, an English one English
-    # (renderings included) — and, for an English question, the Persian sentences of documents that have no
-    # English edition, quoted as they are; the other language only when nothing else is there
-    untranslated = {h.passage.id for h in hits if language == "en" and h.passage.metadata.get("language") == "fa"
-                    and not h.passage.metadata.get("text_en") and not h.passage.is_record}
-    pool = [i for i in range(len(candidates))
-            if candidates[i].language == language or candidates[i].passage_id in untranslated] \
-        or list(range(len(candidates)))
-
     best = max(candidates[i].score for i in pool)
     kept = [i for i in pool if candidates[i].score >= max(best - w.margin(qtype), min_relevance)]
+    first = _lead(lead or shipped_lead(), measured) if use_lead and not bibliographic else None
+    if first is not None and candidates[first].score < min_relevance:
+        first = None
     chosen = w.mmr.select([c.score for c in candidates], vectors, answer_length(qtype, max_sentences),
-                          candidates=kept, tokens=tokens, grams=grams)
+                          candidates=kept, tokens=tokens, grams=grams, first=first)
 
     glossary = glossary_entries(tables) if language == "en" else []
     out = [candidates[i] for i in chosen]
@@ -349,6 +390,13 @@ def compose(question: str, hits: list[Hit], embed_model, max_sentences: int = 4,
     # the answer first (the most relevant sentence), then its support in the paper's reading order
     head, tail = out[:1], sorted(out[1:], key=lambda c: c.order)
     return head + tail
+
+
+def _lead(model: LeadModel | None, measured: MeasuredCandidates) -> int | None:
+    """The candidate (index) the lead model puts first among the pool; None without a model for these vectors."""
+    if model is None or not model.applies(measured.vectors.shape[1]):
+        return None
+    return measured.pool[model.best(*measured.lead_rows())]
 
 
 PERSIAN_SOURCE_NOTE = ("(Source: Persian text without an English edition, quoted verbatim; "

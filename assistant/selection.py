@@ -39,11 +39,17 @@ class MMR:
 
     def select(self, relevance: Sequence[float], vectors: np.ndarray, n: int,
                candidates: Sequence[int] | None = None,
-               tokens: Sequence[set[str]] | None = None, grams: Sequence[set[str]] | None = None) -> list[int]:
+               tokens: Sequence[set[str]] | None = None, grams: Sequence[set[str]] | None = None,
+               first: int | None = None) -> list[int]:
         """Indices chosen, in the order chosen; ``candidates``: the indices allowed (default all);
-        ``tokens``/``grams``: each sentence's content tokens and character grams for the duplicate filter."""
-        chosen: list[int] = []
-        remaining = list(range(len(relevance)) if candidates is None else candidates)
+        ``tokens``/``grams``: each sentence's content tokens and character grams for the duplicate filter;
+        ``first``: an index chosen before the others (allowed or not), which they must not repeat.
+
+        >>> MMR(0.7, 0.3).select([0.9, 0.89, 0.5], unit([[1, 0], [1, 0.01], [0, 1]]), n=2, first=2)
+        [2, 0]
+        """
+        chosen: list[int] = [] if first is None or n < 1 else [first]
+        remaining = [i for i in (range(len(relevance)) if candidates is None else candidates) if i not in chosen]
 
         def score(i: int) -> float:
             redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)

@@ -1,4 +1,4 @@
-"""``python -m evals run|answers|repair|fit-decline|fit-fusion``: the evaluation commands (see docs/evals.md)."""
+"""``python -m evals run|answers|repair|fit-decline|fit-fusion|fit-lead``: the evaluation commands (docs/evals.md)."""
 from __future__ import annotations
 
 import argparse
@@ -37,6 +37,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     a.add_argument("--out", type=Path, default=DEFAULT_OUT)
     sub.add_parser("fit-decline", help="fit assistant/data/decline_model.json on the blind sets already reported")
     sub.add_parser("fit-fusion", help="fit assistant/data/fusion_weights.json on the blind sets already reported")
+    sub.add_parser("fit-lead", help="fit assistant/data/lead_model.json on the blind sets already reported")
     args, rest = parser.parse_known_args(argv)
     if args.cmd == "repair":
         from evals import repair_metrics
@@ -52,6 +53,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         from evals import fit_fusion
 
         print(json.dumps(fit_fusion.main(WORK_DIR / "paper")["profiles"], indent=1))
+        return 0
+    if args.cmd == "fit-lead":
+        from evals import fit_lead
+
+        print(json.dumps(fit_lead.main(WORK_DIR / "paper"), indent=1))
         return 0
     if args.cmd == "answers":
         from evals import answer_eval
