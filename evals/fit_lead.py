@@ -79,7 +79,8 @@ def out_of_fold(rows: Sequence[dict], l2: float = L2) -> list[np.ndarray]:
 
 
 def figures(rows: Sequence[dict], scores: Sequence[np.ndarray]) -> dict:
-    out = {}
+    """Per language (and all): questions, the composer's and the model's first sentence holding evidence, ceiling."""
+    out: dict[str, dict[str, float]] = {}
     for lang in ("all", "fa", "en"):
         idx = [i for i, r in enumerate(rows) if lang == "all" or r["lang"] == lang]
         if not idx:

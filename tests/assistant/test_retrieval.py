@@ -4,7 +4,7 @@ from __future__ import annotations
 from assistant.retrieval import HybridRetriever
 from indexer.settings import PROJECT_ROOT
 
-FIT = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"   # fitted, off by default
+FIT = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"   # fitted, the default
 
 
 def test_cross_language_view_ranks_only_passages_of_ideas_in_the_other_language(paper_store):
@@ -42,7 +42,7 @@ def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store)
         return sum(h.passage.metadata["section_path"].split("\n")[:len(parent)] == parent for h in hits)
 
     # the fitted weights gather it; so does the lift alone over the (default) hand weights, and without it they do not
-    hand = paper_store
+    hand = paper_store.replace(fusion_weights="")
     assert inside(fitted_store) >= 4
     assert inside(hand) >= 4 > inside(hand.replace(summary_section_weight=0))
 
@@ -56,10 +56,9 @@ def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog)
 
     fitted = HybridRetriever(fitted_store)
     profiles = fitted.pipeline.fitted.profiles
-    assert set(profiles) == {"en", "en-summary", "fa"}   # fa-summary: not better than the hand weights
+    assert set(profiles) == {"en", "en-summary"}   # the Persian ones: not better than the hand weights out of fold
     for question, key in (("How does Estonia use digital identity?", "en"),
-                          ("Summarise the part on smart leadership.", "en-summary"),
-                          ("استونی چگونه از هویت دیجیتال استفاده می‌کند؟", "fa")):
+                          ("Summarise the part on smart leadership.", "en-summary")):
         query = Query.of(question, fitted)
         used = {ranked.name: ranked.weight for ranked in fitted.pipeline.lists(query, 10)}
         assert used and all(w == profiles[key].weights[name] for name, w in used.items()
@@ -69,6 +68,9 @@ def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog)
     query = Query.of("How does Estonia use digital identity?", fitted)
     assert "citation" not in profiles["en"].weights
     assert list_weight(paper_store, citation, query, fitted.pipeline.fitted) == paper_store.citation_weight
+    persian = Query.of("استونی چگونه از هویت دیجیتال استفاده می‌کند؟", fitted)   # no Persian profile: the settings
+    assert all(list_weight(paper_store, r, persian, fitted.pipeline.fitted) == list_weight(paper_store, r, persian)
+               for r in fitted.pipeline.retrievers)
     with caplog.at_level("WARNING"):
         unfitted = HybridRetriever(paper_store.replace(fusion_weights=""))
     assert unfitted.pipeline.fitted is None and "fusion weights" not in caplog.text

@@ -9,7 +9,7 @@ from assistant.fusion import FittedFusion, FusionProfile, RankedList, WeightedRR
 from assistant.rank_steps import RecordPenalty, SummarySectionLift
 from evals import fit_decline, fit_fusion
 from evals import metrics as m
-from evals.fit_fusion import Candidates, coordinate_ascent, evidence_ranks, fit_profile, fused_order, span_masks
+from evals.fit_fusion import Candidates, evidence_ranks, fit_profile, fused_order, span_masks
 from indexer.store import Passage
 
 SENTENCES = ["کشورداری هوشمند بر داده‌های کلان و هوش مصنوعی تکیه دارد",
@@ -101,22 +101,27 @@ def test_a_profile_turns_down_the_uninformative_list_in_every_fold(monkeypatch):
 
     monkeypatch.setattr(fit_fusion, "coordinate_ascent", spy)
     result = fit_profile(rows, hand_lift=0.0)
-    assert len(folds) == 5 and all(w["noise"] < w["dense"] for w in folds)   # 4 folds, then all rows
+    # 4 folds, then all rows; dense is the unit (its setting's weight, 1.0), noise goes below it
+    assert len(folds) == 5 and all(set(w) == {"noise"} and w["noise"] < 1.0 for w in folds)
     assert result["weights"] == folds[-1] and "summary_lift" not in result   # a lift only for summary profiles
     assert result["out_of_fold"]["fitted"]["recall@5"] == 1.0 > result["out_of_fold"]["hand_weights"]["recall@5"]
 
 
-def test_dense_never_goes_to_zero():
-    # OwnLanguageSlot reads the dense list's ranks. Here dense ranks the evidence last and 'noise' first: the
-    # lower dense goes the better, and it stops at the grid's smallest weight above 0
+def test_dense_is_the_unit_and_untaught_other_language_lists_keep_their_weight():
+    # OwnLanguageSlot reads the dense list's ranks, and fusion depends on ratios only: dense keeps its setting's
+    # weight and the others are fitted against it. Here dense ranks the evidence last and 'noise' first, so the
+    # fit raises noise instead of lowering dense; cross-language, whose evidence is never in the other language
+    # here, is not fitted at all
     rows = _rows()
     for c in rows:
         e = c.ranks["dense"].index(3)
         others = [j for j in range(8) if j != e]
         c.ranks = {"dense": [8 if j == e else 1 + others.index(j) for j in range(8)],
-                   "noise": [1 if j == e else 2 + others.index(j) for j in range(8)]}
-    weights, _ = coordinate_ascent(rows, {"dense": 1.0, "noise": 1.0}, 0.0, ["dense", "noise"], lifts=[0.0])
-    assert weights["dense"] == min(w for w in fit_fusion.GRID if w > 0)
+                   "noise": [1 if j == e else 2 + others.index(j) for j in range(8)],
+                   "cross-language": [1 if j == e else 2 + others.index(j) for j in range(8)]}
+        c.hand = {"dense": 1.0, "noise": 1.0, "cross-language": 1.0}
+    result = fit_fusion.fit_profile(rows, 0.0)
+    assert set(result["weights"]) == {"noise"} and result["weights"]["noise"] == max(fit_fusion.GRID)
 
 
 def test_the_fitters_never_see_the_newest_held_out_set():

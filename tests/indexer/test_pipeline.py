@@ -97,3 +97,28 @@ def test_rebuild_tokenises_only_the_changed_document(tmp_path, monkeypatch):
     bot = Assistant(settings)   # both documents stay searchable lexically
     assert bot.retriever.lexical.search("open data portals", 1)[0][0].startswith("gov")
     assert bot.retriever.lexical.search("کنتور انرژی", 1)[0][0].startswith("transport")
+
+
+def test_english_documents_join_the_english_view_and_an_older_store_gets_it_without_embedding(tmp_path):
+    """The English view (BM25 and dense) holds English documents beside the renderings of Persian passages; a
+    store built before that rebuilds its tables on the next build and embeds nothing again."""
+    from assistant.retrievers import EnglishDenseRetriever, EnglishLexicalRetriever, Query
+    from indexer.lexical import ENGLISH_BM25_VERSION
+    from indexer.store import STATE_FILE
+
+    settings = _settings(tmp_path)
+    write(tmp_path / "corpus" / "gov.md", GOV)
+    write(tmp_path / "corpus" / "transport.md", FA)
+    build_index(settings, progress=None)
+    state_file = settings.store_dir / STATE_FILE
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    assert state["english_bm25"] == ENGLISH_BM25_VERSION
+    state_file.write_text(json.dumps({k: v for k, v in state.items() if k != "english_bm25"}), encoding="utf-8")
+    again = build_index(settings, progress=None)
+    assert again.passages_embedded == 0 and read_state(settings.store_dir)["version"] == state["version"] + 1
+
+    bot = Assistant(settings)
+    query = Query.of("How do open data portals support citizen participation?", bot.retriever)
+    for retriever in (EnglishLexicalRetriever(), EnglishDenseRetriever()):
+        ranking = retriever.run(query, 5)
+        assert [bot.retriever.passages[pid].doc_id for pid, _ in ranking] == ["gov"], retriever.name
