@@ -5,10 +5,8 @@ cd "$(dirname "$0")"
 scripts/setup.sh
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1
-# … or if it predates the sentence view (the build then embeds only the sentences; nothing else changes) or the
-# English view with English passages (the build rebuilds the tables only)
-if [[ ! -f .kb/state.json ]] || ! grep -q '"sentence_view"' .kb/state.json \
-    || ! grep -q '"english_bm25": 2' .kb/state.json; then
+# … or if it predates the sentence view (the build then embeds only the sentences; nothing else changes)
+if [[ ! -f .kb/state.json ]] || ! grep -q '"sentence_view"' .kb/state.json; then
   python -m indexer build
 fi
 exec streamlit run app.py --server.headless true --browser.gatherUsageStats false \

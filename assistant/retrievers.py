@@ -118,10 +118,7 @@ class CrossLanguageRetriever:
 
 
 class EnglishDenseRetriever:
-    """An English question against the English view: the parallel English edition's vectors
-    (:mod:`indexer.english`) and the passages of ideas not in Persian, one ranking by cosine (the English BM25 view
-    indexes the same: ``Passage.english_text``). The main collection embeds a passage with its section heading, the
-    edition's collection without: the two cosines are close, not identical, in scale."""
+    """An English question against the parallel English edition's vectors (:mod:`indexer.english`)."""
 
     name = "english-dense"
 
@@ -129,12 +126,7 @@ class EnglishDenseRetriever:
         return query.language == "en" and query.store.english_lexical.size > 0
 
     def run(self, query: Query, n: int) -> Ranking:
-        renderings = query.store.dense(query.text, n, query.embedding, view=ENGLISH_VIEW)
-        english = query.store.dense(query.text, n, query.embedding, other_language="fa")
-        best: dict[str, float] = {}
-        for pid, score in sorted(renderings + english, key=lambda hit: -hit[1]):
-            best.setdefault(pid, score)
-        return list(best.items())[:n]
+        return query.store.dense(query.text, n, query.embedding, view=ENGLISH_VIEW)
 
 
 class SentenceDenseRetriever:

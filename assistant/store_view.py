@@ -6,7 +6,6 @@ retrievers of :mod:`assistant.retrievers` are made of; it ranks nothing itself.
 """
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.gloss import GlossIndex
 from assistant.lexicon import lexicon
-from indexer.lexical import (
-    ENGLISH_BM25,
-    ENGLISH_BM25_VERSION,
-    EnglishLexicalIndex,
-    LexicalIndex,
-    build_english_bm25,
-    load_tokens,
-)
+from indexer.lexical import ENGLISH_BM25, EnglishLexicalIndex, LexicalIndex, load_tokens
 from indexer.sentence_view import SENTENCE_VIEW
 from indexer.settings import Settings
 from indexer.store import ENGLISH_VIEW, RECORD_KINDS, Passage, chroma_collection, load_passages, read_state, tables_dir
@@ -56,7 +48,7 @@ class StoreView:
         self.state = state
         self.passages: dict[str, Passage] = load_passages(folder)
         self.lexical = LexicalIndex(folder / "bm25")
-        self.english_lexical = EnglishLexicalIndex(self._english_bm25(state, folder))
+        self.english_lexical = EnglishLexicalIndex(folder / ENGLISH_BM25)
         self.tables: dict[str, dict[str, Any]] = load_tables(folder)
         self._indexes = {view: VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=chroma_collection(self.settings, view)),
@@ -65,17 +57,6 @@ class StoreView:
         self._folder = folder
         self._gloss: GlossIndex | None = None
         self._version = (state["version"], state.get("clean", True))
-
-    def _english_bm25(self, state: dict, folder: Path) -> Path:
-        """The English view's BM25 folder. A store built before English passages joined that view
-        (``ENGLISH_BM25_VERSION``) gets one built here, in a temporary folder (≈1 ms a passage), until the next
-        build writes it: with the fitted English weights, an English document missing from it would fall behind."""
-        if state.get("english_bm25") == ENGLISH_BM25_VERSION:
-            return folder / ENGLISH_BM25
-        self._english_tmp = tempfile.TemporaryDirectory(prefix="kb-english-bm25-")
-        built = Path(self._english_tmp.name)
-        build_english_bm25([(p.id, text) for p in self.passages.values() if (text := p.english_text)], built)
-        return built
 
     def refresh(self) -> bool:
         """Reopen the store if a build published a new version since; True when it did."""

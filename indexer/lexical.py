@@ -148,9 +148,7 @@ def near_spellings(tokens: list[str], vocabulary: Mapping[str, object],
 
 
 # ---------------------------------------------------------------------------- the English view
-ENGLISH_BM25 = "bm25_en"  # folder of the BM25 index over the English view (``Passage.english_text``)
-# 2: English passages of ideas joined the renderings of Persian passages (a store built with 1 rebuilds its tables)
-ENGLISH_BM25_VERSION = 2
+ENGLISH_BM25 = "bm25_en"  # folder of the BM25 index over the English renderings of Persian passages
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from indexer import documents as docs_mod
 from indexer.chunking import chunk_document, embed_text
 from indexer.embedding import get_embedding
 from indexer.errors import DocumentError, DocumentTooLongError, DuplicateDocumentError
-from indexer.lexical import ENGLISH_BM25, ENGLISH_BM25_VERSION, build_bm25, build_english_bm25, load_tokens
+from indexer.lexical import ENGLISH_BM25, build_bm25, build_english_bm25, load_tokens
 from indexer.sentence_view import SENTENCE_VIEW, SENTENCE_VIEW_VERSION, sentence_nodes
 from indexer.settings import Settings
 from indexer.store import (
@@ -178,9 +178,7 @@ def build_index(settings: Settings, specs: list[docs_mod.DocumentSpec] | None = 
             if state.get("sentence_view") == SENTENCE_VIEW_VERSION else set()
         unsentenced = {d for d, e in live.items()
                        if d not in new_nodes and d not in report.removed and e["doc_version"] not in covered}
-        # a store whose English view predates ENGLISH_BM25_VERSION gets new tables (nothing is embedded again)
-        if not new_nodes and not report.removed and state["tables"] and not unsentenced \
-                and state.get("english_bm25") == ENGLISH_BM25_VERSION:
+        if not new_nodes and not report.removed and state["tables"] and not unsentenced:
             report.seconds = time.perf_counter() - started
             say(report.summary())
             return report
@@ -279,10 +277,11 @@ def _write_new_version(settings, store_dir, state, live, new_nodes, new_entries,
     kept = {p.id for p in passages if p.doc_id not in new_nodes}
     cached = {pid: t for pid, t in load_tokens(old_tables / "bm25" if old_tables else None).items() if pid in kept}
     build_bm25([(p.id, p.text) for p in passages], folder / "bm25", cached)
-    build_english_bm25([(p.id, text) for p in passages if (text := p.english_text)], folder / ENGLISH_BM25)
+    build_english_bm25([(p.id, p.metadata["text_en"]) for p in passages if p.metadata.get("text_en")],
+                       folder / ENGLISH_BM25)
     build_tables(folder, loaded, old_tables, live)
     new_state = {"version": version, "tables": name, "clean": False, "docs": live,
-                 "sentence_view": SENTENCE_VIEW_VERSION, "english_bm25": ENGLISH_BM25_VERSION,
+                 "sentence_view": SENTENCE_VIEW_VERSION,
                  "sentence_versions": sorted(e["doc_version"] for e in live.values())}
     write_json_atomic(store_dir / STATE_FILE, new_state)  # the commit point
     return new_state

@@ -116,23 +116,6 @@ class Passage:
         """A bibliography record or document card rather than a passage of ideas."""
         return self.metadata.get("kind") in RECORD_KINDS
 
-    @property
-    def english_text(self) -> str | None:
-        """The passage in the English view: a Persian passage's rendering (``text_en``), an English passage of
-        ideas as it is; None for a record or an untranslated passage. One view for all English text, so an
-        English document competes with the paper's renderings on equal terms.
-
-        >>> Passage("p", "d", "Smart cities.", {"language": "en"}).english_text
-        'Smart cities.'
-        >>> Passage("p", "d", "شهر هوشمند", {"language": "fa", "text_en": "Smart city"}).english_text
-        'Smart city'
-        >>> Passage("p", "d", "Heeks, R. (2003).", {"language": "en", "kind": "reference"}).english_text is None
-        True
-        """
-        if self.metadata.get("text_en"):
-            return self.metadata["text_en"]
-        return self.text if self.metadata.get("language") == "en" and not self.is_record else None
-
     def to_json(self, score: float | None = None) -> dict[str, Any]:
         m = self.metadata
         return {"id": self.id, "doc_id": self.doc_id, "text": self.text,

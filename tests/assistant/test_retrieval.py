@@ -4,7 +4,7 @@ from __future__ import annotations
 from assistant.retrieval import HybridRetriever
 from indexer.settings import PROJECT_ROOT
 
-FIT = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"   # fitted, the default
+FIT = PROJECT_ROOT / "assistant" / "data" / "fusion_weights.json"   # fitted, off by default
 
 
 def test_cross_language_view_ranks_only_passages_of_ideas_in_the_other_language(paper_store):
