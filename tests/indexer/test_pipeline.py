@@ -97,4 +97,3 @@ def test_rebuild_tokenises_only_the_changed_document(tmp_path, monkeypatch):
     bot = Assistant(settings)   # both documents stay searchable lexically
     assert bot.retriever.lexical.search("open data portals", 1)[0][0].startswith("gov")
     assert bot.retriever.lexical.search("کنتور انرژی", 1)[0][0].startswith("transport")
-
