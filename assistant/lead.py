@@ -28,6 +28,7 @@ composer's own score.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -126,14 +127,10 @@ class LeadModel:
         return model
 
 
-_SHIPPED: list = []
-
-
+@functools.lru_cache(maxsize=1)
 def shipped() -> LeadModel | None:
     """The model of ``assistant/data/lead_model.json``, loaded once."""
-    if not _SHIPPED:
-        _SHIPPED.append(LeadModel.load())
-    return _SHIPPED[0]
+    return LeadModel.load()
 
 
 def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float, steps: int = 300, rate: float = 0.5

@@ -121,6 +121,11 @@ def fused_order(c: Candidates, weights: dict[str, float], lift: float) -> list[i
     return order
 
 
+def _covers(mask: int, span: dict[str, int]) -> bool:
+    """Do the 4-grams of ``mask`` cover enough of the evidence ``span`` (the scorer's threshold)?"""
+    return bin(mask).count("1") / len(span) >= m.THRESHOLD
+
+
 def evidence_ranks(c: Candidates, order: Sequence[int], depth: int = DEPTH) -> list[int | None]:
     """Rank of each evidence span in ``order``: :func:`evals.metrics.evidence_ranks` over the candidates' texts,
     grams across two passages included."""
@@ -135,7 +140,7 @@ def evidence_ranks(c: Candidates, order: Sequence[int], depth: int = DEPTH) -> l
         for j, span in enumerate(c.span_grams):
             if found[j] is None and span:
                 pooled[j] |= c.span_masks[i][j] | sum(1 << span[g] for g in across if g in span)
-                if bin(pooled[j]).count("1") / len(span) >= m.THRESHOLD:
+                if _covers(pooled[j], span):
                     found[j] = rank
     return found
 
@@ -254,7 +259,7 @@ def collect(store_dir: Path, sets: Sequence[str] = FUSION_SETS,
             masks, spans, edges = span_masks([p.text for p in passages], q["gold_evidence"], texts)
             summary = is_summary_request(q["question"])
             other = any(p.metadata.get("language") not in (None, query.language) and
-                        any(bin(mask).count("1") >= m.THRESHOLD * len(span) for mask, span in zip(row, spans) if span)
+                        any(_covers(mask, span) for mask, span in zip(row, spans) if span)
                         for p, row in zip(passages, masks))
             rows.append(Candidates(
                 q["id"], name, f"{query.language}-summary" if summary else query.language, ranks, penalty,
