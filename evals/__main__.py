@@ -32,7 +32,7 @@ def main(argv: Iterable[str] | None = None) -> int:
                    help="score the RTL repair against its baseline (options: python -m evals.repair_metrics -h)")
     a = sub.add_parser("answers", help="answer-level figures (declines, first sentence, signposting, English)")
     a.add_argument("--set", dest="set_name", default="heldout",
-                   choices=[*(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)), "calibration", "dev"])
+                   choices=[*(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)), "calibration", "dev"])
     a.add_argument("--label", default="", help="suffix of the result files (e.g. 'before')")
     a.add_argument("--out", type=Path, default=DEFAULT_OUT)
     sub.add_parser("fit-decline", help="fit assistant/data/decline_model.json on the blind sets already reported")

@@ -41,6 +41,7 @@ SETS = {
     "heldout9": ["heldout9.jsonl"],
     "heldout10": ["heldout10.jsonl"],
     "heldout11": ["heldout11.jsonl"],
+    "heldout12": ["heldout12.jsonl"],
     "calibration": ["calibration_answers.jsonl", "calibration_decline.jsonl", "calibration_short.jsonl",
                     "calibration.jsonl", "calibration2_answers.jsonl", "calibration2_decline.jsonl",
                     "calibration3_decline.jsonl"],

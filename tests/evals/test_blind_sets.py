@@ -14,7 +14,7 @@ PERSIAN = re.compile(r"[\u0600-\u06FF]")
 KINDS = {"concept", "detail", "citation", "summary", "unanswerable", "offtopic"}
 
 
-@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "calibration"])
+@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "calibration"])
 def test_every_blind_set_is_well_formed_and_quotes_the_paper(name):
     questions = load_set(name)
     assert len({q["id"] for q in questions}) == len(questions)
@@ -34,7 +34,7 @@ def test_every_blind_set_is_well_formed_and_quotes_the_paper(name):
             assert q["should_abstain"] and not q["gold_evidence"], q["id"]
 
 
-@pytest.mark.parametrize("name", ["heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"])
+@pytest.mark.parametrize("name", ["heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"])
 def test_the_later_held_out_sets_have_what_issue_18_asks_for(name):
     """≥ 30 off-topic, ≥ 30 on-topic unanswerable, ≥ 60 answerable, both languages in each; ≥ 40 English
     answerable questions with summary and citation requests among them (issue 17)."""
@@ -51,7 +51,7 @@ def test_held_out_questions_never_repeat_a_calibration_question():
     calibration = {q["question"].strip() for q in load_set("calibration")}
     held_out = {}
     earlier: set[str] = set()
-    for name in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11"):
+    for name in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12"):
         held_out[name] = {q["question"].strip() for q in load_set(name)}
         assert not calibration & held_out[name], name
         assert set(SETS[name]).isdisjoint(SETS["calibration"])
