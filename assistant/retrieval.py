@@ -8,8 +8,8 @@
            ├─ cross-language ──┤
            ├─ english-dense ───┤
            ├─ english-lexical ─┤
-           ├─ gloss ───────────┼─ WeightedRRF ─ RecordPenalty ─ SummarySectionLift ─ LinkedWorkFirst
-           ├─ translated ──────┤                                                    ─ OwnLanguageSlot ─ top k
+           ├─ gloss ───────────┼─ WeightedRRF ─ RecordPenalty ─ SummarySectionLift ─ LearnedRerank
+           ├─ translated ──────┤                                ─ LinkedWorkFirst ─ OwnLanguageSlot ─ top k
            ├─ section ─────────┤
            ├─ citation ────────┤
            └─ linked-work ─────┘
@@ -17,7 +17,9 @@
 Which retrievers run is ``Settings.retrievers``; each list's weight is the fitted profile's for the question's
 language and kind (:class:`assistant.fusion.FittedFusion`, ``Settings.fusion_weights``), else the setting
 ``<name>_weight`` (``translated`` has one per question language); a retriever whose weight is 0, or that does not
-apply to the question (:meth:`assistant.retrievers.Retriever.applies`), adds no list.
+apply to the question (:meth:`assistant.retrievers.Retriever.applies`), adds no list. The fused top
+``Settings.rerank_depth`` passages are then re-ordered by the learned passage model of the question's language
+(:class:`assistant.rerank.LearnedRerank`).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from assistant.rank_steps import (
     is_bibliographic,
     is_summary_request,
 )
+from assistant.rerank import LearnedRerank
 from assistant.retrievers import RETRIEVERS, YEAR, Query, Retriever, citation_matches
 from assistant.store_view import EmptyStoreError, Ranking, StoreView
 from indexer.embedding import get_embedding
@@ -77,6 +80,7 @@ class RetrievalPipeline:
         return cls(settings, tuple(RETRIEVERS[n]() for n in names), WeightedRRF(settings.rrf_k),
                    (RecordPenalty(settings.reference_penalty),
                     SummarySectionLift(settings.summary_section_weight, settings.rrf_k, fitted),
+                    LearnedRerank(settings.rerank_depth),
                     LinkedWorkFirst(settings.linked_work_slots),
                     OwnLanguageSlot(settings.own_language_dense_rank)), fitted)
 

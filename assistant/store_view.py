@@ -7,8 +7,9 @@ retrievers of :mod:`assistant.retrievers` are made of; it ranks nothing itself.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
+import numpy as np
 from llama_index.core import VectorStoreIndex
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.schema import QueryBundle
@@ -50,9 +51,10 @@ class StoreView:
         self.lexical = LexicalIndex(folder / "bm25")
         self.english_lexical = EnglishLexicalIndex(folder / ENGLISH_BM25)
         self.tables: dict[str, dict[str, Any]] = load_tables(folder)
+        self._collections = {view: chroma_collection(self.settings, view) for view in ("", ENGLISH_VIEW, SENTENCE_VIEW)}
         self._indexes = {view: VectorStoreIndex.from_vector_store(
-            ChromaVectorStore(chroma_collection=chroma_collection(self.settings, view)),
-            embed_model=self.embed_model) for view in ("", ENGLISH_VIEW, SENTENCE_VIEW)}
+            ChromaVectorStore(chroma_collection=collection), embed_model=self.embed_model)
+            for view, collection in self._collections.items()}
         self._live_versions = [d["doc_version"] for d in state["docs"].values()]
         self._folder = folder
         self._gloss: GlossIndex | None = None
@@ -105,6 +107,20 @@ class StoreView:
             out = [(pid, score) for pid, score in out
                    if self.passages[pid].metadata.get("language") != other_language
                    and not self.passages[pid].is_record][:wanted]
+        return out
+
+    def vectors(self, ids: Sequence[str], view: str = "") -> dict[str, np.ndarray]:
+        """The stored vectors of these passages in ``view`` (``""`` or :data:`indexer.store.ENGLISH_VIEW`; a
+        passage the view lacks, such as an untranslated one in the English view, is absent)."""
+        if not ids:
+            return {}
+        got = self._collections[view].get(where={"passage_id": {"$in": list(dict.fromkeys(ids))}},
+                                          include=["embeddings", "metadatas"])
+        live = None if self.state.get("clean", True) else set(self._live_versions)
+        out: dict[str, np.ndarray] = {}
+        for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
+            if live is None or meta.get("doc_version") in live:
+                out.setdefault(str(meta.get("passage_id")), np.asarray(vector, dtype=np.float64))
         return out
 
     def glosses(self) -> GlossIndex:

@@ -1,4 +1,4 @@
-"""``python -m evals run|answers|repair|fit-decline|fit-fusion|fit-lead``: the evaluation commands (docs/evals.md)."""
+"""``python -m evals run|answers|repair|fit-decline|fit-fusion|fit-lead|fit-rerank``: the evaluation commands."""
 from __future__ import annotations
 
 import argparse
@@ -38,6 +38,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     sub.add_parser("fit-decline", help="fit assistant/data/decline_model.json on the blind sets already reported")
     sub.add_parser("fit-fusion", help="fit assistant/data/fusion_weights.json on the blind sets already reported")
     sub.add_parser("fit-lead", help="fit assistant/data/lead_model.json on the blind sets already reported")
+    sub.add_parser("fit-rerank", help="fit assistant/data/rerank_<language>.json on the blind sets already reported")
     args, rest = parser.parse_known_args(argv)
     if args.cmd == "repair":
         from evals import repair_metrics
@@ -58,6 +59,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         from evals import fit_lead
 
         print(json.dumps(fit_lead.main(WORK_DIR / "paper"), indent=1))
+        return 0
+    if args.cmd == "fit-rerank":
+        from evals import fit_rerank
+
+        print(json.dumps(fit_rerank.main(WORK_DIR / "paper"), indent=1))
         return 0
     if args.cmd == "answers":
         from evals import answer_eval
