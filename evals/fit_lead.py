@@ -44,8 +44,10 @@ def collect(store_dir: Path, sets: Sequence[str] = LEAD_SETS, progress: Callable
             if not q.get("gold_evidence") or q.get("should_abstain"):
                 continue
             question, language = q["question"], detect_language(q["question"])
+            if is_bibliographic(question):   # compose leads with the record itself, never asks the model
+                continue
             hits = bot.retrieve(question)
-            allow = question_type(question) == CITATION or is_bibliographic(question)
+            allow = question_type(question) == CITATION
             measured = measure_candidates(question, hits, bot.embedder, bot.tables, language, 5, allow)
             if measured is None:
                 continue
@@ -53,7 +55,7 @@ def collect(store_dir: Path, sets: Sequence[str] = LEAD_SETS, progress: Callable
             labels = np.array([holds_evidence({"text": s.text, "original": s.original}, q["gold_evidence"])
                                for s in pool], dtype=float)
             composed = compose(question, hits, bot.embedder, bot.settings.answer_max_sentences, tables=bot.tables,
-                               language=language, bibliographic=is_bibliographic(question), use_lead=False)
+                               language=language, use_lead=False)
             sentence_rows, match_rows = measured.lead_rows()
             rows.append({"set": name, "lang": q["lang"], "x": np.hstack([sentence_rows, match_rows]), "y": labels,
                          "composer": bool(composed) and holds_evidence(
