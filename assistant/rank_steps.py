@@ -127,8 +127,9 @@ class OwnLanguageSlot:
     abstract, first by dense similarity, falls behind. Readers want text they can read and answers quote
     sentences, so such a passage (dense rank ≤ ``dense_rank``) keeps the last slot (for k ≥ 3 only: it
     never displaces the first results). A Persian passage with an English rendering is one an English reader
-    reads (answers quote the rendering), so it counts as the reader's language. It needs the ``dense`` list among the fused ones (its ranks); without
-    it (``dense_weight = 0`` or ``dense`` left out of ``Settings.retrievers``) the step keeps the top k as is.
+    reads (answers quote the rendering), so it counts as the reader's language. It needs the ``dense`` list among
+    the fused ones (its ranks); without it (``dense_weight = 0`` or ``dense`` left out of ``Settings.retrievers``)
+    the step keeps the top k as is.
     """
 
     dense_rank: int

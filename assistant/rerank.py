@@ -1,21 +1,25 @@
 """The order of the retrieved passages: a model learned from the blind question sets re-ranks the fused top.
 
 Weighted reciprocal-rank fusion (:mod:`assistant.fusion`) knows only each list's ranks. Out of fold on the
-1,222 answerable questions of the blind sets already reported, the passage holding the evidence was first for
-0.55 of Persian and 0.67 of English questions. :class:`LearnedRerank` re-orders the fused top
-(``Settings.rerank_depth`` passages) by a conditional logit per question language (:mod:`assistant.choice_model`)
-over
+answerable questions of the blind sets already reported, the passage holding the evidence was first for 0.56 of
+Persian and 0.67 of English questions. :class:`LearnedRerank` re-orders the fused top (``Settings.rerank_depth``
+passages) by a conditional logit per question language (:mod:`assistant.choice_model`) over
 
-* **what fusion knew** (:data:`FEATURES`): the passage's fused rank (log) and score (share of the top one),
-  its dense cosine and whether the dense list had it, its BM25 reciprocal rank, whether it is a bibliography
-  record, whether it is in the question's language, whether it has an English rendering (English questions);
-* **its e5 vectors as stored**: the cosine of the question to the passage as indexed, and to the passage in the
-  reader's language (an English question: its English rendering where it has one), with the element-wise
-  products of the question's and that vector (a learned similarity, as in :mod:`assistant.lead`).
+* **what fusion knew** (:data:`FEATURES`): the passage's fused rank (log) and score (share of the top one), its
+  dense cosine and whether the dense list had it, its BM25 reciprocal rank, whether it is a bibliography record;
+* **its e5 vectors as stored**: the cosine of the question to the passage as indexed and to the passage in the
+  reader's language (for an English question, its English rendering), with the element-wise products of the
+  question's and that vector (a learned similarity, as in :mod:`assistant.lead`).
+
+The models learned from the paper, whose gold evidence is always Persian text, so they only re-order passages of
+that kind (:func:`reorderable`): Persian passages, and for an English question only those with an English
+rendering. Every other passage — an English document, a Persian one without an English edition — keeps its fused
+place (a model that had seen English passages only as passages without evidence would push them all down).
 
 ``python -m evals fit-rerank`` (:mod:`evals.fit_rerank`) fits one model per language and writes
 ``assistant/data/rerank_<language>.json`` with its out-of-fold figures. A language without a model, a model of
-vectors of another size, or ``rerank_depth`` 0 leaves the fused order as it is.
+vectors of another size, or ``rerank_depth`` 0 leaves the fused order as it is. A re-ordered passage takes the
+fused ``score`` of the place it fills, so scores still fall with rank.
 
 >>> import numpy as np
 >>> m = RerankModel(weights=[0.0] * len(FEATURES) + [1.0, 1.0], mean=[0.0] * (len(FEATURES) + 2),
@@ -42,8 +46,7 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parent / "data"
 
 #: the passage features, in the order of :func:`passage_features`' columns
-FEATURES = ("log_rank", "fused", "dense", "in_dense", "lexical", "record", "own_language", "rendered", "cosine",
-            "reader_cosine")
+FEATURES = ("log_rank", "fused", "dense", "in_dense", "lexical", "record", "cosine", "reader_cosine")
 
 
 class RerankModel(ChoiceModel):
@@ -66,27 +69,35 @@ def shipped(language: str) -> RerankModel | None:
     return RerankModel.load(model_file(language))
 
 
-def passage_features(query: "Query", hits: Sequence[Hit]) -> tuple[np.ndarray, np.ndarray] | None:
-    """:data:`FEATURES` rows and match rows of ``hits`` for ``query`` (vectors from the store); None when a
-    passage has no stored vector (a store being rebuilt)."""
-    ids = [h.passage.id for h in hits]
+def reorderable(query: "Query", hits: Sequence[Hit]) -> list[int]:
+    """Indices of the hits of the kind the models learned from: Persian passages, for an English question only
+    those with an English rendering (a vector in the English view)."""
+    persian = [i for i, h in enumerate(hits) if h.passage.metadata.get("language") == "fa"]
+    if query.language != "en":
+        return persian
+    rendered = query.store.vectors([hits[i].passage.id for i in persian], ENGLISH_VIEW)
+    return [i for i in persian if hits[i].passage.id in rendered]
+
+
+def passage_features(query: "Query", hits: Sequence[Hit], chosen: Sequence[int]
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+    """:data:`FEATURES` rows and match rows of the ``chosen`` indices of ``hits`` (the fused order) for
+    ``query``, from the stored vectors; None when a passage has no stored vector (a store being rebuilt)."""
+    ids = [hits[i].passage.id for i in chosen]
     main = query.store.vectors(ids)
-    english = query.store.vectors(ids, ENGLISH_VIEW) if query.language == "en" else {}
-    if any(pid not in main for pid in ids):
+    reader_view = query.store.vectors(ids, ENGLISH_VIEW) if query.language == "en" else main
+    if any(pid not in main or pid not in reader_view for pid in ids):
         return None
     q = _unit(np.asarray(query.embedding, dtype=np.float64))
     top = hits[0].score or 1.0
     rows, readers = [], []
-    for rank, hit in enumerate(hits):
-        passage, pid = hit.passage, hit.passage.id
-        vector = _unit(main[pid])
-        reader = _unit(english[pid]) if pid in english else vector
-        rows.append([math.log1p(rank), hit.score / top, hit.dense or 0.0, float(hit.dense is not None),
-                     1.0 / hit.lexical_rank if hit.lexical_rank else 0.0, float(passage.is_record),
-                     float(passage.metadata.get("language") == query.language), float(pid in english),
+    for i, pid in zip(chosen, ids):
+        hit, vector, reader = hits[i], _unit(main[pid]), _unit(reader_view[pid])
+        rows.append([math.log1p(i), hit.score / top, hit.dense or 0.0, float(hit.dense is not None),
+                     1.0 / hit.lexical_rank if hit.lexical_rank else 0.0, float(hit.passage.is_record),
                      float(vector @ q), float(reader @ q)])
         readers.append(reader)
-    return np.asarray(rows, dtype=np.float64), match_features(np.asarray(readers), q)
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES)), match_features(np.asarray(readers), q)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -95,17 +106,27 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 class LearnedRerank:
-    """The rank step: the top ``depth`` hits re-ordered by the question language's model; the rest after them."""
+    """The rank step: the re-orderable passages of the top ``depth`` hits re-ordered among their places by the
+    question language's model; every other hit keeps its place."""
 
     def __init__(self, depth: int) -> None:
         self.depth = depth
 
     def run(self, query: "Query", hits: list[Hit], k: int) -> list[Hit]:
         model = shipped(query.language) if self.depth > 0 else None
-        if model is None or len(hits) < 2:
+        if model is None:
             return hits
         top = hits[:self.depth]
-        features = passage_features(query, top)
+        places = reorderable(query, top)
+        if len(places) < 2:
+            return hits
+        features = passage_features(query, top, places)
         if features is None or not model.applies(features[1].shape[1]):
             return hits
-        return [top[i] for i in model.order(*features)] + hits[self.depth:]
+        order = [places[i] for i in model.order(*features)]
+        place_scores = [top[place].score for place in places]
+        out = list(top)
+        for place, i, score in zip(places, order, place_scores):
+            out[place] = top[i]
+            out[place].score = score   # the fused score of the place it fills: scores still fall with rank
+        return out + hits[self.depth:]

@@ -3,16 +3,18 @@
 Training questions are the answerable ones of every blind-written set already measured and reported
 (:data:`RERANK_SETS`: the lead model's sets and ``heldout11``), never the newest held-out set (``heldout12``,
 which measures this model). Each question goes through the public retrieval pipeline with the re-ranking off
-(``rerank_depth`` 0): the fused top :data:`DEPTH` passages as :class:`assistant.rerank.LearnedRerank` would see
-them, their features (:func:`assistant.rerank.passage_features`) and, per passage, whether it holds a gold
-evidence span (the harness's 4-gram coverage, :mod:`evals.fit_fusion`). One conditional logit per question
+(``rerank_depth`` 0): the re-orderable passages among the fused top :data:`DEPTH` as
+:class:`assistant.rerank.LearnedRerank` would see them (:func:`assistant.rerank.reorderable`: the evidence is
+Persian text, so an English passage could only ever be a negative), their features
+(:func:`assistant.rerank.passage_features`) and, per passage, whether it holds a gold evidence span (the harness's
+4-gram coverage, :mod:`evals.fit_fusion`). One conditional logit per question
 language (:mod:`assistant.choice_model`); fitted on both languages together, out-of-fold MRR was lower
 (Persian 0.804 against 0.817, English 0.857 against 0.872).
 
 Out of fold — one fold per set, each set having had its own writers — the figures are Recall@5, MRR and the
 share of questions whose first passage holds evidence, fused order against re-ranked, per language and kind
-(summary request or not). Spans are matched within one passage (the harness also pools two neighbouring
-passages, so its figures can run slightly higher).
+(summary request or not), over the re-orderable passages (other passages keep their places, so the harness's
+figures differ a little; it also pools two neighbouring passages).
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def collect(store_dir: Path, sets: Sequence[str] = RERANK_SETS, progress: Callab
             ) -> list[dict]:
     """Per answerable question: its set, language, kind, feature rows and per-passage, per-span coverage."""
     from assistant.rank_steps import is_summary_request
-    from assistant.rerank import passage_features
+    from assistant.rerank import passage_features, reorderable
     from assistant.retrieval import HybridRetriever
     from assistant.retrievers import Query
     from evals.answer_eval import load_set
@@ -54,10 +56,11 @@ def collect(store_dir: Path, sets: Sequence[str] = RERANK_SETS, progress: Callab
                 continue
             query = Query.of(q["question"], store)
             hits = store.pipeline.run(query, max(settings.candidate_k, DEPTH))[:DEPTH]
-            features = passage_features(query, hits) if hits else None
+            chosen = reorderable(query, hits)
+            features = passage_features(query, hits, chosen) if chosen else None
             if features is None:
                 continue
-            masks, spans, _ = span_masks([h.passage.text for h in hits], q["gold_evidence"], texts)
+            masks, spans, _ = span_masks([hits[i].passage.text for i in chosen], q["gold_evidence"], texts)
             cover = np.array([[bool(span) and _covers(mask, span) for mask, span in zip(row, spans)]
                               for row in masks], dtype=bool)
             rows.append({"set": name, "lang": query.language, "summary": is_summary_request(q["question"]),
