@@ -126,10 +126,8 @@ class OwnLanguageSlot:
     translated terms), so an English question can fill its top k with Persian passages while the English
     abstract, first by dense similarity, falls behind. Readers want text they can read and answers quote
     sentences, so such a passage (dense rank ≤ ``dense_rank``) keeps the last slot (for k ≥ 3 only: it
-    never displaces the first results). A Persian passage with an English rendering is one an English reader
-    reads (answers quote the rendering), so it counts as the reader's language. It needs the ``dense`` list among
-    the fused ones (its ranks); without it (``dense_weight = 0`` or ``dense`` left out of ``Settings.retrievers``)
-    the step keeps the top k as is.
+    never displaces the first results). It needs the ``dense`` list among the fused ones (its ranks); without
+    it (``dense_weight = 0`` or ``dense`` left out of ``Settings.retrievers``) the step keeps the top k as is.
     """
 
     dense_rank: int
@@ -138,9 +136,7 @@ class OwnLanguageSlot:
         top = hits[:k]
 
         def own(hit: Hit) -> bool:
-            readable = hit.passage.metadata.get("language") == query.language or \
-                (query.language == "en" and bool(hit.passage.metadata.get("text_en")))
-            return readable and not hit.passage.is_record
+            return hit.passage.metadata.get("language") == query.language and not hit.passage.is_record
 
         if self.dense_rank <= 0 or k < 3 or len(top) < k or any(own(h) for h in top):
             return top

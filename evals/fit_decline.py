@@ -80,8 +80,9 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
 
     Cached in ``.kb-evals/decline_features.jsonl`` (beside the evaluation's stores) keyed by the question,
     its language's frame words, the store's version, the source of the code that measures the features and the
-    fusion profile that ranks its passages (:func:`fusion_key`),
-    so a refit recomputes only what changed; a line cut short by an interrupted run is ignored.
+    passages it is measured on (their ids, in the order the retrieval pipeline returns them: a change of the
+    fusion weights or of the passage order recomputes the questions whose passages changed), so a refit
+    recomputes only what changed; a line cut short by an interrupted run is ignored.
     """
     import hashlib
 
@@ -107,31 +108,17 @@ def features(questions: Sequence[dict], store_dir: Path, frame: dict[str, list[s
     with cache_file.open("a", encoding="utf-8") as fh:
         for q in questions:
             words = sorted(frame.get(q["lang"], []))
-            key = hashlib.sha1(json.dumps([q["question"], words, version, fusion_key(bot, q["question"])],
+            hits = bot.retrieve(q["question"])
+            key = hashlib.sha1(json.dumps([q["question"], words, version, [h.passage.id for h in hits]],
                                           ensure_ascii=False).encode()).hexdigest()
             if key not in cache:
-                vector = bot.evidence(q["question"], frame=frozenset(words)).vector()
+                vector = bot.evidence(q["question"], hits, frame=frozenset(words)).vector()
                 cache[key] = {"key": key, "vector": vector, "asked": not bot.names_the_corpus(q["question"])}
                 fh.write(json.dumps(cache[key]) + "\n")
                 fh.flush()
             vectors.append(cache[key]["vector"])
             asked.append(cache[key]["asked"])
     return vectors, asked, embeddings
-
-
-def fusion_key(bot, question: str) -> list:
-    """The weights that rank this question's passages — each list's and the summary lift, as the pipeline uses
-    them (:func:`assistant.retrieval.list_weight`, :mod:`evals.fit_fusion`): the features read the hits, so a
-    refit of the fusion weights recomputes the features of the questions whose weights changed."""
-    from assistant.rank_steps import SummarySectionLift, is_summary_request
-    from assistant.retrieval import list_weight
-    from assistant.retrievers import Query
-
-    pipeline = bot.retriever.pipeline
-    query = Query.of(question, bot.retriever)
-    weights = [[r.name, list_weight(pipeline.settings, r, query, pipeline.fitted)] for r in pipeline.retrievers]
-    step = next(s for s in pipeline.steps if isinstance(s, SummarySectionLift))
-    return [weights, step.lift(query.language) if is_summary_request(question) else None]
 
 
 def against_other_sets(embeddings: Sequence[Sequence[float]], members: Sequence[bool], groups: Sequence[str],

@@ -8,8 +8,8 @@ which measures this model). Each question goes through the public retrieval pipe
 Persian text, so an English passage could only ever be a negative), their features
 (:func:`assistant.rerank.passage_features`) and, per passage, whether it holds a gold evidence span (the harness's
 4-gram coverage, :mod:`evals.fit_fusion`). One conditional logit per question
-language (:mod:`assistant.choice_model`); fitted on both languages together, out-of-fold MRR was lower
-(Persian 0.804 against 0.817, English 0.857 against 0.872).
+language (:mod:`assistant.choice_model`); fitted on both languages together (a first experiment with ten
+features, sets up to heldout10), out-of-fold MRR was lower: Persian 0.804 against 0.817, English 0.857 against 0.872.
 
 Out of fold — one fold per set, each set having had its own writers — the figures are Recall@5, MRR and the
 share of questions whose first passage holds evidence, fused order against re-ranked, per language and kind
@@ -30,8 +30,8 @@ from evals.fit_lead import LEAD_SETS
 
 RERANK_SETS = (*LEAD_SETS, "heldout11")
 DEPTH = 20     # the setting's rerank_depth the models are fitted for
-# L2 penalty of the conditional logit (× weights² / questions). Out of fold on the sets up to heldout10 (top 20):
-# 10 / 30 / 100 gave English MRR 0.871 / 0.872 / 0.863 and Persian 0.816 / 0.817 / 0.813
+# L2 penalty of the conditional logit (× weights² / questions). Out of fold on the sets up to heldout10 (the first
+# experiment): 10 / 30 / 100 gave English MRR 0.871 / 0.872 / 0.863 and Persian 0.816 / 0.817 / 0.813
 L2 = 30.0
 
 
