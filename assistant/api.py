@@ -93,8 +93,8 @@ class Assistant:
         self.retriever.refresh()
         return self._hits(question, k)
 
-    def _hits(self, question: str, k: int | None) -> list[Hit]:
-        return self.retriever.retrieve(question, k or self.settings.top_k)
+    def _hits(self, question: str, k: int | None, learned_order: bool = True) -> list[Hit]:
+        return self.retriever.retrieve(question, k or self.settings.top_k, learned_order)
 
     def _compose(self, question: str, hits: list[Hit], language: str,
                  on_text: Callable[[str], None] | None = None,
@@ -167,10 +167,12 @@ class Assistant:
 
         Nothing decides whether a question is a follow-up: a self-contained question still ranks its own
         passages first in both lists, while «و راهکارهای آن چیست؟» / "and what are its risks?" gets
-        the previous topic from the second list.
+        the previous topic from the second list. Both lists are in the fused order: the learned passage order
+        (:mod:`assistant.rerank`) was fitted on self-contained questions, not on a question that says nothing
+        by itself nor on two questions run together.
         """
         n = k or self.settings.top_k
-        lists = [RankedList(name, 1.0, [(h.passage.id, h.score) for h in self._hits(text, n * 2)])
+        lists = [RankedList(name, 1.0, [(h.passage.id, h.score) for h in self._hits(text, n * 2, learned_order=False)])
                  for name, text in (("question", question), ("in-context", read_as))]
         return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 

@@ -95,11 +95,13 @@ class RetrievalPipeline:
                     out.append(RankedList(retriever.name, weight, ranking))
         return out
 
-    def run(self, query: Query, k: int) -> list[Hit]:
+    def run(self, query: Query, k: int, learned_order: bool = True) -> list[Hit]:
+        """The top ``k``; ``learned_order`` False: without :class:`LearnedRerank` (the fused order)."""
         n = max(self.settings.candidate_k, k)
         hits = self.joiner.run(self.lists(query, n), query.store.passages)
         for step in self.steps:
-            hits = step.run(query, hits, k)
+            if learned_order or not isinstance(step, LearnedRerank):
+                hits = step.run(query, hits, k)
         return hits[:k]
 
 
@@ -114,9 +116,9 @@ class HybridRetriever(StoreView):
         super().__init__(settings, get_embedding(settings))
         self.pipeline = RetrievalPipeline.from_settings(settings)
 
-    def retrieve(self, query: str, k: int | None = None) -> list[Hit]:
-        """Fused ranking of passages for a question (best first)."""
-        return self.pipeline.run(Query.of(query, self), k or self.settings.top_k)
+    def retrieve(self, query: str, k: int | None = None, learned_order: bool = True) -> list[Hit]:
+        """Ranking of passages for a question (best first); ``learned_order`` False: the fused order alone."""
+        return self.pipeline.run(Query.of(query, self), k or self.settings.top_k, learned_order)
 
     def citation_matches(self, query: str) -> Ranking:
         """Passages that cite a work named in the question («Zhao et al. (2012)»), in reading order."""
