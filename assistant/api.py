@@ -167,13 +167,14 @@ class Assistant:
 
         Nothing decides whether a question is a follow-up: a self-contained question still ranks its own
         passages first in both lists, while «و راهکارهای آن چیست؟» / "and what are its risks?" gets
-        the previous topic from the second list. Both lists are in the fused order: the learned passage order
-        (:mod:`assistant.rerank`) was fitted on self-contained questions, not on a question that says nothing
-        by itself nor on two questions run together.
+        the previous topic from the second list. The question's list is in the learned passage order
+        (:mod:`assistant.rerank`), the list in context in the fused order: the models were fitted on questions,
+        not on two questions run together (with them, "and what are its risks?" after a blockchain question met
+        a passage without risks in its top 3 and was declined).
         """
         n = k or self.settings.top_k
-        lists = [RankedList(name, 1.0, [(h.passage.id, h.score) for h in self._hits(text, n * 2, learned_order=False)])
-                 for name, text in (("question", question), ("in-context", read_as))]
+        lists = [RankedList(name, 1.0, [(h.passage.id, h.score) for h in self._hits(text, n * 2, learned)])
+                 for name, text, learned in (("question", question, True), ("in-context", read_as, False))]
         return WeightedRRF(self.settings.rrf_k).run(lists, self.retriever.passages)[:n]
 
     def _work_note(self, named: list[NamedWork], sentences: list[AnswerSentence], language: str) -> str | None:

@@ -72,7 +72,10 @@ class ChoiceModel:
             data = json.loads((path or cls.FILE).read_text(encoding="utf-8"))  # type: ignore[union-attr]
             model = cls([float(w) for w in data["weights"]], [float(v) for v in data["mean"]],
                         [float(v) for v in data["scale"]], int(data["dims"]), data.get("figures"))
+            names = list(data["features"])[:len(cls.FEATURES)]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if names != list(cls.FEATURES):   # a file of other features, even of the same count
             return None
         n = len(cls.FEATURES) + model.dims
         if not (len(model.weights) == len(model.mean) == len(model.scale) == n) or \

@@ -97,12 +97,21 @@ class RetrievalPipeline:
 
     def run(self, query: Query, k: int, learned_order: bool = True) -> list[Hit]:
         """The top ``k``; ``learned_order`` False: without :class:`LearnedRerank` (the fused order)."""
-        n = max(self.settings.candidate_k, k)
-        hits = self.joiner.run(self.lists(query, n), query.store.passages)
+        hits = self.joiner.run(self.lists(query, max(self.settings.candidate_k, k)), query.store.passages)
         for step in self.steps:
             if learned_order or not isinstance(step, LearnedRerank):
                 hits = step.run(query, hits, k)
         return hits[:k]
+
+    def before_rerank(self, query: Query, k: int) -> list[Hit]:
+        """The hits as :class:`LearnedRerank` receives them (all of them, not the top ``k``): what its models are
+        fitted on (:mod:`evals.fit_rerank`)."""
+        hits = self.joiner.run(self.lists(query, max(self.settings.candidate_k, k)), query.store.passages)
+        for step in self.steps:
+            if isinstance(step, LearnedRerank):
+                break
+            hits = step.run(query, hits, k)
+        return hits
 
 
 class HybridRetriever(StoreView):

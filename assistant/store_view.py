@@ -116,10 +116,10 @@ class StoreView:
             return {}
         got = self._collections[view].get(where={"passage_id": {"$in": list(dict.fromkeys(ids))}},
                                           include=["embeddings", "metadatas"])
-        live = None if self.state.get("clean", True) else set(self._live_versions)
+        live = set(self._live_versions)   # a build may have added a passage's next version under the same id
         out: dict[str, np.ndarray] = {}
         for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
-            if live is None or meta.get("doc_version") in live:
+            if meta.get("doc_version") in live:
                 out.setdefault(str(meta.get("passage_id")), np.asarray(vector, dtype=np.float64))
         return out
 

@@ -94,9 +94,11 @@ def span_masks(texts: Sequence[str], evidence: Sequence[str], cache: dict[str, s
 
 def fused_order(c: Candidates, weights: dict[str, float], lift: float) -> list[int]:
     """Candidate indices best first, as :class:`assistant.retrieval.RetrievalPipeline` orders them before its
-    last two steps (weighted RRF, record penalty, summary lift; ties kept in the order of first appearance in the
-    lists with a positive weight, and by each stable re-sort). :class:`assistant.rank_steps.LinkedWorkFirst` has
-    nothing to do without linked documents (the evaluation store has none) and
+    last three steps (weighted RRF, record penalty, summary lift; ties kept in the order of first appearance in the
+    lists with a positive weight, and by each stable re-sort). :class:`assistant.rerank.LearnedRerank` re-orders
+    this order after (the weights are fitted for the fused order it reads),
+    :class:`assistant.rank_steps.LinkedWorkFirst` has nothing to do without linked documents (the evaluation store
+    has none) and
     :class:`assistant.rank_steps.OwnLanguageSlot` only touches the last of the top k (the 10th here)."""
     score: dict[int, float] = {}
     for name, ranks in c.ranks.items():
@@ -121,7 +123,7 @@ def fused_order(c: Candidates, weights: dict[str, float], lift: float) -> list[i
     return order
 
 
-def _covers(mask: int, span: dict[str, int]) -> bool:
+def covers(mask: int, span: dict[str, int]) -> bool:
     """Do the 4-grams of ``mask`` cover enough of the evidence ``span`` (the scorer's threshold)?"""
     return bin(mask).count("1") / len(span) >= m.THRESHOLD
 
@@ -140,7 +142,7 @@ def evidence_ranks(c: Candidates, order: Sequence[int], depth: int = DEPTH) -> l
         for j, span in enumerate(c.span_grams):
             if found[j] is None and span:
                 pooled[j] |= c.span_masks[i][j] | sum(1 << span[g] for g in across if g in span)
-                if _covers(pooled[j], span):
+                if covers(pooled[j], span):
                     found[j] = rank
     return found
 
@@ -259,7 +261,7 @@ def collect(store_dir: Path, sets: Sequence[str] = FUSION_SETS,
             masks, spans, edges = span_masks([p.text for p in passages], q["gold_evidence"], texts)
             summary = is_summary_request(q["question"])
             other = any(p.metadata.get("language") not in (None, query.language) and
-                        any(_covers(mask, span) for mask, span in zip(row, spans) if span)
+                        any(covers(mask, span) for mask, span in zip(row, spans) if span)
                         for p, row in zip(passages, masks))
             rows.append(Candidates(
                 q["id"], name, f"{query.language}-summary" if summary else query.language, ranks, penalty,

@@ -20,7 +20,10 @@ import numpy as np
 
 from assistant.lead import MODEL_FILE, LeadModel, fit
 
-#: every blind set measured and reported before (not ``heldout11``, the set that measures this model)
+#: the blind sets measured and reported before ``heldout11``, which measured this model first (and ``heldout12``
+#: its refit on the learned passage order). Its questions' passages come from ``Assistant.retrieve``, in the
+#: order of the passage models, which were fitted on these same questions: the out-of-fold figures are out of
+#: fold for the lead model only
 LEAD_SETS = ("calibration", "dev", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
              "heldout7", "heldout8", "heldout9", "heldout10")
 # L2 penalty of the conditional logit (× weights² / questions). Out of fold on the sets up to heldout9 with the

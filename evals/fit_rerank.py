@@ -2,10 +2,10 @@
 
 Training questions are the answerable ones of every blind-written set already measured and reported
 (:data:`RERANK_SETS`: the lead model's sets and ``heldout11``), never the newest held-out set (``heldout12``,
-which measures this model). Each question goes through the public retrieval pipeline with the re-ranking off
-(``rerank_depth`` 0): the re-orderable passages among the fused top :data:`DEPTH` as
-:class:`assistant.rerank.LearnedRerank` would see them (:func:`assistant.rerank.reorderable`: the evidence is
-Persian text, so an English passage could only ever be a negative), their features
+which measures this model). Each question goes through the public retrieval pipeline up to the re-ranking
+(:meth:`assistant.retrieval.RetrievalPipeline.before_rerank`): the re-orderable passages among the fused top
+:data:`DEPTH` as :class:`assistant.rerank.LearnedRerank` sees them (:func:`assistant.rerank.reorderable`: the
+evidence is Persian text, so an English passage could only ever be a negative), their features
 (:func:`assistant.rerank.passage_features`) and, per passage, whether it holds a gold evidence span (the harness's
 4-gram coverage, :mod:`evals.fit_fusion`). One conditional logit per question
 language (:mod:`assistant.choice_model`); fitted on both languages together (a first experiment with ten
@@ -25,7 +25,7 @@ import numpy as np
 
 from assistant.choice_model import fit
 from assistant.rerank import RerankModel, model_file
-from evals.fit_fusion import _covers, span_masks
+from evals.fit_fusion import covers, span_masks
 from evals.fit_lead import LEAD_SETS
 
 RERANK_SETS = (*LEAD_SETS, "heldout11")
@@ -45,7 +45,7 @@ def collect(store_dir: Path, sets: Sequence[str] = RERANK_SETS, progress: Callab
     from evals.answer_eval import load_set
     from indexer.settings import Settings
 
-    settings = Settings.load(overrides={"store_dir": Path(store_dir), "rerank_depth": 0})
+    settings = Settings.load(overrides={"store_dir": Path(store_dir)})
     store = HybridRetriever(settings)
     store.refresh()
     rows = []
@@ -55,16 +55,17 @@ def collect(store_dir: Path, sets: Sequence[str] = RERANK_SETS, progress: Callab
             if not q.get("gold_evidence") or q.get("should_abstain"):
                 continue
             query = Query.of(q["question"], store)
-            hits = store.pipeline.run(query, max(settings.candidate_k, DEPTH))[:DEPTH]
+            hits = store.pipeline.before_rerank(query, DEPTH)[:DEPTH]
             chosen = reorderable(query, hits)
-            features = passage_features(query, hits, chosen) if chosen else None
-            if features is None:
+            rows_of = passage_features(query, hits, chosen) if chosen else None
+            if rows_of is None:
                 continue
             masks, spans, _ = span_masks([hits[i].passage.text for i in chosen], q["gold_evidence"], texts)
-            cover = np.array([[bool(span) and _covers(mask, span) for mask, span in zip(row, spans)]
+            cover = np.array([[bool(span) and covers(mask, span) for mask, span in zip(row, spans)]
                               for row in masks], dtype=bool)
             rows.append({"set": name, "lang": query.language, "summary": is_summary_request(q["question"]),
-                         "x": np.hstack(features), "cover": cover, "dims": features[1].shape[1]})
+                         "x": np.hstack([rows_of.features, rows_of.matches]), "cover": cover,
+                         "dims": rows_of.matches.shape[1]})
         progress(f"{name}: {len(rows)} questions")
     return rows
 
@@ -87,7 +88,12 @@ def out_of_fold(rows: Sequence[dict], l2: float = L2) -> list[list[int]]:
     orders: list[list[int]] = [[] for _ in rows]
     for lang in sorted({r["lang"] for r in rows}):
         mine = [i for i, r in enumerate(rows) if r["lang"] == lang]
-        for held in sorted({rows[i]["set"] for i in mine}):
+        held_out = sorted({rows[i]["set"] for i in mine})
+        if len(held_out) < 2:   # no other set to fit on: the fused order
+            for i in mine:
+                orders[i] = list(range(len(rows[i]["cover"])))
+            continue
+        for held in held_out:
             train = [(rows[i]["x"], rows[i]["cover"].any(axis=1).astype(float)) for i in mine if rows[i]["set"] != held]
             w, mean, scale = fit(train, l2)
             for i in mine:

@@ -74,14 +74,12 @@ def test_neighbouring_fields_are_off_topic(paper_assistant):
     says why for most: refitted on the learned passage order's hits (out of fold it declines 0.965 / 0.988 of
     Persian / English off-topic questions), it leaves Buchanan's public choice theory (p 0.55, threshold 0.36)
     to the rules, which decline it as a question the paper does not answer."""
-    kinds = []
-    for question in ("What did Max Weber mean by charismatic authority?",
-                     "What is the difference between a unitary and a federal state?",
-                     "نظریه انتخاب عمومی بوکانان درباره رفتار سیاستمداران چه می‌گوید؟", "منحنی لافر چه می‌گوید؟"):
+    for question, kind in (("What did Max Weber mean by charismatic authority?", "offtopic"),
+                           ("What is the difference between a unitary and a federal state?", "offtopic"),
+                           ("نظریه انتخاب عمومی بوکانان درباره رفتار سیاستمداران چه می‌گوید؟", "unanswerable"),
+                           ("منحنی لافر چه می‌گوید؟", "offtopic")):
         result = paper_assistant.ask(question).to_json()
-        assert result["abstained"], (question, result["answer"][:200])
-        kinds.append(result["abstain_kind"])
-    assert kinds.count("offtopic") >= 3, kinds
+        assert result["abstained"] and result["abstain_kind"] == kind, (question, result["answer"][:200])
 
 
 def test_fit_separates_a_clear_pattern():

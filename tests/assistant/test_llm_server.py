@@ -83,7 +83,7 @@ def test_unsupported_sentence_is_dropped_and_the_answer_says_so(llm, e5):
     assert [s.text for s in generation.sentences] == [FIRST_P1]
     assert generation.sentences[0].passage_ids == ["doc:0001"] and generation.sentences[0].generated
     assert generation.dropped == 1 and "1 unsupported sentence(s) left out" in (generation.note("en") or "")
-    marked = generate_answer("کشورداری هوشمند چیست؟", HITS, _settings(llm), embed_model=e5, llm=client,
+    marked = generate_answer("کشورداری هوشمند چیست؟", HITS, _settings(llm, llm_timeout_s=300.0), embed_model=e5, llm=client,
                              unsupported="mark")
     assert [s.supported for s in marked.sentences] == [True, False]
     replaced = generate_answer("کشورداری هوشمند چیست؟", HITS, _settings(llm), embed_model=e5, llm=client,

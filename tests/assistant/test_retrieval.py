@@ -41,12 +41,13 @@ def test_a_summary_question_gathers_the_section_of_its_best_passage(paper_store)
         parent = hits[0].passage.metadata["section_path"].split("\n")[:-1]
         return sum(h.passage.metadata["section_path"].split("\n")[:len(parent)] == parent for h in hits)
 
-    # the lift gathers it over the (default) hand weights, and without it they do not (the fused order: the learned
-    # passage order after it is measured in test_rerank.py). (The fitted English summary profile chose no lift out of
-    # fold: its lists bring 3 of the section's passages here, more than without the lift)
+    # the lift gathers it over the (default) hand weights, and without it they do not (in the fused order; the
+    # learned passage order after it keeps them). (The fitted English summary profile chose no lift out of fold: its
+    # lists bring 3 of the section's passages here, more than without the lift)
     hand = paper_store.replace(fusion_weights="", rerank_depth=0)
     assert inside(hand) >= 4 > inside(hand.replace(summary_section_weight=0))
     assert inside(fitted_store.replace(rerank_depth=0)) > inside(hand.replace(summary_section_weight=0))
+    assert inside(paper_store) >= 4   # as shipped
 
 
 def test_the_fitted_weights_decide_and_the_settings_fill_in(paper_store, caplog):
