@@ -2,8 +2,8 @@
 
 Weighted reciprocal-rank fusion (:mod:`assistant.fusion`) knows only each list's ranks. On the answerable questions
 of the blind sets already reported, the passage holding the evidence was first for 0.60 of Persian and 0.67 of
-English questions (0.72 and 0.82 re-ordered, out of fold). :class:`LearnedRerank` re-orders the fused top (``Settings.rerank_depth``
-passages) by a conditional logit per question language (:mod:`assistant.choice_model`) over
+English questions (0.72 and 0.82 re-ordered, out of fold). :class:`LearnedRerank` re-orders the fused top
+(``Settings.rerank_depth`` passages) by a conditional logit per question language (:mod:`assistant.choice_model`) over
 
 * **what fusion knew** (:data:`FEATURES`): the passage's fused rank (log) and score (share of the top one), its
   dense cosine and whether the dense list had it, its BM25 reciprocal rank, whether it is a bibliography record;
