@@ -112,3 +112,19 @@ def fit(groups: Sequence[tuple[np.ndarray, np.ndarray]], l2: float, steps: int =
             grad -= (z.T @ (q - p)) / len(data)
         w -= rate * grad
     return w, mean, scale
+
+
+def out_of_fold(groups: Sequence[tuple[np.ndarray, np.ndarray]], folds: Sequence[str], l2: float
+                ) -> list[np.ndarray]:
+    """Each group's candidate scores by a model :func:`fit` on the groups of the other folds (one fold per
+    question set: each set had its own writers). A single fold has nothing else to fit on: its scores are 0."""
+    scores = [np.zeros(len(x)) for x, _ in groups]
+    for held in sorted(set(folds)):
+        others = [g for g, fold in zip(groups, folds) if fold != held]
+        if not others:
+            continue
+        w, mean, scale = fit(others, l2)
+        for i, ((x, _), fold) in enumerate(zip(groups, folds)):
+            if fold == held:
+                scores[i] = ((x - mean) / scale) @ w
+    return scores

@@ -97,8 +97,8 @@ class RetrievalPipeline:
 
     def run(self, query: Query, k: int, learned_order: bool = True) -> list[Hit]:
         """The top ``k``; ``learned_order`` False: without :class:`LearnedRerank` (the fused order)."""
-        hits = self.joiner.run(self.lists(query, max(self.settings.candidate_k, k)), query.store.passages)
-        for step in self.steps:
+        hits = self.before_rerank(query, k)
+        for step in self.steps[self._rerank_at:]:
             if learned_order or not isinstance(step, LearnedRerank):
                 hits = step.run(query, hits, k)
         return hits[:k]
@@ -107,11 +107,13 @@ class RetrievalPipeline:
         """The hits as :class:`LearnedRerank` receives them (all of them, not the top ``k``): what its models are
         fitted on (:mod:`evals.fit_rerank`)."""
         hits = self.joiner.run(self.lists(query, max(self.settings.candidate_k, k)), query.store.passages)
-        for step in self.steps:
-            if isinstance(step, LearnedRerank):
-                break
+        for step in self.steps[:self._rerank_at]:
             hits = step.run(query, hits, k)
         return hits
+
+    @property
+    def _rerank_at(self) -> int:
+        return next((i for i, step in enumerate(self.steps) if isinstance(step, LearnedRerank)), len(self.steps))
 
 
 class HybridRetriever(StoreView):

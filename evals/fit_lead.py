@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from assistant import choice_model
 from assistant.lead import MODEL_FILE, LeadModel, fit
 
 #: the blind sets measured and reported before ``heldout11``, which measured this model first (and ``heldout12``
@@ -74,13 +75,7 @@ def first_holds(rows: Sequence[dict], scores: Sequence[np.ndarray]) -> float:
 
 def out_of_fold(rows: Sequence[dict], l2: float = L2) -> list[np.ndarray]:
     """Each question's scores by a model fitted without its set."""
-    scores: list[np.ndarray] = [np.zeros(0)] * len(rows)
-    for held in sorted({r["set"] for r in rows}):
-        w, mean, scale = fit([(r["x"], r["y"]) for r in rows if r["set"] != held], l2)
-        for i, r in enumerate(rows):
-            if r["set"] == held:
-                scores[i] = ((r["x"] - mean) / scale) @ w
-    return scores
+    return choice_model.out_of_fold([(r["x"], r["y"]) for r in rows], [r["set"] for r in rows], l2)
 
 
 def figures(rows: Sequence[dict], scores: Sequence[np.ndarray]) -> dict:

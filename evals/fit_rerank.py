@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from assistant import choice_model
 from assistant.choice_model import fit
 from assistant.rerank import RerankModel, model_file
 from evals.fit_fusion import covers, span_masks
@@ -84,21 +85,15 @@ def ranking_figures(cover: np.ndarray, order: Sequence[int]) -> tuple[float, flo
 
 
 def out_of_fold(rows: Sequence[dict], l2: float = L2) -> list[list[int]]:
-    """Each question's re-ranked order by its language's model fitted without its set."""
+    """Each question's re-ranked order by its language's model fitted without its set (a language written in one
+    set only: the fused order)."""
     orders: list[list[int]] = [[] for _ in rows]
     for lang in sorted({r["lang"] for r in rows}):
         mine = [i for i, r in enumerate(rows) if r["lang"] == lang]
-        held_out = sorted({rows[i]["set"] for i in mine})
-        if len(held_out) < 2:   # no other set to fit on: the fused order
-            for i in mine:
-                orders[i] = list(range(len(rows[i]["cover"])))
-            continue
-        for held in held_out:
-            train = [(rows[i]["x"], rows[i]["cover"].any(axis=1).astype(float)) for i in mine if rows[i]["set"] != held]
-            w, mean, scale = fit(train, l2)
-            for i in mine:
-                if rows[i]["set"] == held:
-                    orders[i] = [int(k) for k in np.argsort(-(((rows[i]["x"] - mean) / scale) @ w), kind="stable")]
+        scores = choice_model.out_of_fold([(rows[i]["x"], rows[i]["cover"].any(axis=1).astype(float)) for i in mine],
+                                          [rows[i]["set"] for i in mine], l2)
+        for i, s in zip(mine, scores):
+            orders[i] = [int(k) for k in np.argsort(-s, kind="stable")]
     return orders
 
 
